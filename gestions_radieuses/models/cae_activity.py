@@ -1,0 +1,439 @@
+import operator as py_operator
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+STAGES = [
+    ("candidate", "Candidate"),
+    ("cape", "CAPE contract"),
+    ("salaried", "Salaried entrepreneur (CESA / CDI)"),
+    ("associate", "Associate"),
+    ("left", "Left"),
+]
+# Stages in which décret 2015-1363 asks for two individual interviews a year.
+CONTRACT_STAGES = ("cape", "salaried", "associate")
+# The legal minimum of individual accompaniment interviews over twelve months.
+MIN_INTERVIEWS_PER_YEAR = 2
+
+OPERATORS = {
+    "<": py_operator.lt,
+    "<=": py_operator.le,
+    ">": py_operator.gt,
+    ">=": py_operator.ge,
+    "=": py_operator.eq,
+    "!=": py_operator.ne,
+}
+
+
+class CaeActivity(models.Model):
+    _name = "cae.activity"
+    _description = "Entrepreneur activity"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(string="Trade name", required=True, tracking=True)
+    reference = fields.Char(
+        readonly=True, copy=False, default="/", index="btree_not_null"
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+        tracking=True,
+    )
+    entrepreneur_id = fields.Many2one(
+        "res.partner",
+        string="Lead entrepreneur",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    co_entrepreneur_ids = fields.Many2many(
+        "res.partner",
+        "cae_activity_co_entrepreneur_rel",
+        "activity_id",
+        "partner_id",
+        string="Co-entrepreneurs",
+        check_company=True,
+        help="For a collective activity: the other entrepreneurs who run it and see "
+        "it on their portal.",
+    )
+    member_partner_ids = fields.Many2many(
+        "res.partner",
+        "cae_activity_member_rel",
+        "activity_id",
+        "partner_id",
+        string="Entrepreneurs",
+        compute="_compute_member_partner_ids",
+        store=True,
+        help="Lead and co-entrepreneurs: who sees this activity on the portal.",
+    )
+    entrepreneur_user_id = fields.Many2one(
+        "res.users",
+        string="Portal user",
+        compute="_compute_entrepreneur_user_id",
+        help="The login of the lead entrepreneur, if they have one.",
+    )
+    advisor_id = fields.Many2one(
+        "res.users",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+        default=lambda self: self.env.user if not self.env.user.share else False,
+    )
+    stage = fields.Selection(
+        STAGES,
+        required=True,
+        default="candidate",
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_stage",
+    )
+    stage_date = fields.Date(
+        string="Stage since",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        help="The day the current stage began.",
+    )
+    stage_history_ids = fields.One2many(
+        "cae.activity.stage.history", "activity_id", string="Stage history"
+    )
+    sector = fields.Char(tracking=True)
+    description = fields.Html()
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Analytic account",
+        check_company=True,
+        ondelete="restrict",
+        copy=False,
+        tracking=True,
+        help="One analytic account per activity is a legal requirement; one is "
+        "created when none is given.",
+    )
+    contribution_rate = fields.Float(
+        string="Contribution rate (%)",
+        digits=(5, 2),
+        default=10.0,
+        tracking=True,
+        help="Share of the activity's margin paid to the cooperative.",
+    )
+    vehicle_type = fields.Selection(
+        [("car", "Car"), ("motorcycle", "Motorcycle"), ("moped", "Moped")],
+        tracking=True,
+        help="Vehicle used for the activity's trips, for mileage allowances.",
+    )
+    vehicle_fiscal_power = fields.Integer(string="Fiscal power (CV)", tracking=True)
+    vehicle_electric = fields.Boolean(string="Fully electric", tracking=True)
+    has_vehicle = fields.Boolean(
+        compute="_compute_has_vehicle", store=True, precompute=True
+    )
+    document_ids = fields.One2many(
+        "cae.activity.document", "activity_id", string="Documents"
+    )
+    document_count = fields.Integer(compute="_compute_document_stats")
+    document_alert_count = fields.Integer(
+        string="Documents needing attention",
+        compute="_compute_document_stats",
+        help="Documents expired, expiring within 30 days or without a file.",
+    )
+    accompaniment_ids = fields.One2many(
+        "cae.accompaniment", "activity_id", string="Accompaniment log"
+    )
+    interview_count_12m = fields.Integer(
+        string="Interviews in the last 12 months",
+        compute="_compute_interview_count_12m",
+        search="_search_interview_count_12m",
+        help="Individual accompaniment interviews done over the last twelve months.",
+    )
+    interview_missing = fields.Boolean(
+        string="Fewer than two interviews",
+        compute="_compute_interview_count_12m",
+        search="_search_interview_missing",
+        help="Under contract and fewer than two individual interviews over the last "
+        "twelve months (décret 2015-1363).",
+    )
+    color = fields.Integer()
+
+    _sql_constraints = [
+        (
+            "contribution_rate_range",
+            "CHECK(contribution_rate >= 0 AND contribution_rate <= 100)",
+            "The contribution rate must be between 0 and 100 %.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("entrepreneur_id", "co_entrepreneur_ids")
+    def _compute_member_partner_ids(self):
+        for activity in self:
+            activity.member_partner_ids = (
+                activity.entrepreneur_id | activity.co_entrepreneur_ids
+            )
+
+    @api.depends("entrepreneur_id.user_ids")
+    def _compute_entrepreneur_user_id(self):
+        for activity in self:
+            activity.entrepreneur_user_id = activity.entrepreneur_id.user_ids[:1]
+
+    @api.depends("vehicle_type", "vehicle_fiscal_power")
+    def _compute_has_vehicle(self):
+        for activity in self:
+            activity.has_vehicle = bool(activity.vehicle_type)
+
+    @api.depends("document_ids.status")
+    def _compute_document_stats(self):
+        counts = {
+            (activity.id, status): count
+            for activity, status, count in self.env[
+                "cae.activity.document"
+            ]._read_group(
+                [("activity_id", "in", self.ids)],
+                ["activity_id", "status"],
+                ["__count"],
+            )
+        }
+        for activity in self:
+            by_status = {
+                status: counts.get((activity.id, status), 0)
+                for status in ("valid", "expiring", "expired", "missing")
+            }
+            activity.document_count = sum(by_status.values())
+            activity.document_alert_count = (
+                by_status["expiring"] + by_status["expired"] + by_status["missing"]
+            )
+
+    def _interview_window_start(self):
+        return fields.Date.context_today(self) - relativedelta(months=12)
+
+    def _interview_counts(self, activity_ids=None):
+        """Done individual interviews per activity over the last twelve months."""
+        domain = [
+            ("kind", "=", "interview"),
+            ("state", "=", "done"),
+            ("date", ">", self._interview_window_start()),
+        ]
+        if activity_ids is not None:
+            domain.append(("activity_id", "in", activity_ids))
+        return {
+            activity.id: count
+            for activity, count in self.env["cae.accompaniment"]._read_group(
+                domain, ["activity_id"], ["__count"]
+            )
+        }
+
+    @api.depends("accompaniment_ids.state", "accompaniment_ids.date", "stage")
+    def _compute_interview_count_12m(self):
+        counts = self._interview_counts(self.ids)
+        for activity in self:
+            activity.interview_count_12m = counts.get(activity.id, 0)
+            activity.interview_missing = (
+                activity.stage in CONTRACT_STAGES
+                and activity.interview_count_12m < MIN_INTERVIEWS_PER_YEAR
+            )
+
+    def _search_interview_count_12m(self, operator, value):
+        if operator not in OPERATORS or not isinstance(value, int):
+            raise ValidationError(
+                self.env._("Unsupported search on the number of interviews.")
+            )
+        compare = OPERATORS[operator]
+        counts = self._interview_counts()
+        if compare(0, value):
+            # Activities without any interview match too: exclude the others.
+            return [
+                (
+                    "id",
+                    "not in",
+                    [a for a, c in counts.items() if not compare(c, value)],
+                )
+            ]
+        return [("id", "in", [a for a, c in counts.items() if compare(c, value)])]
+
+    def _search_interview_missing(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(
+                self.env._("Unsupported search on missing interviews.")
+            )
+        missing = [
+            ("stage", "in", CONTRACT_STAGES),
+            ("interview_count_12m", "<", MIN_INTERVIEWS_PER_YEAR),
+        ]
+        if (operator == "=") == value:
+            return missing
+        return ["!", "&", *missing]
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for activity in self:
+            activity.access_url = f"/my/activities/{activity.id}"
+
+    @api.model
+    def _group_expand_stage(self, stages, domain):
+        return [key for key, _label in STAGES]
+
+    # ------------------------------------------------------------------
+    # Constraints and onchanges
+    # ------------------------------------------------------------------
+    @api.constrains("vehicle_type", "vehicle_fiscal_power")
+    def _check_vehicle(self):
+        for activity in self:
+            if activity.vehicle_type and activity.vehicle_fiscal_power <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Enter the vehicle's fiscal power (in CV, on the registration "
+                        "certificate, box P.6) for %(activity)s.",
+                        activity=activity.name,
+                    )
+                )
+
+    @api.constrains("stage_date", "stage")
+    def _check_stage_date(self):
+        for activity in self:
+            history = activity.stage_history_ids.sorted(lambda h: (h.date_start, h.id))
+            # While the date of the current stage is corrected, its own line is last.
+            if history and history[-1].stage == activity.stage:
+                history = history[:-1]
+            previous = history[-1:]
+            if previous and activity.stage_date < previous.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The stage “%(stage)s” of %(activity)s cannot start on "
+                        "%(date)s, before the previous stage (“%(previous)s”, "
+                        "since %(previous_date)s).",
+                        stage=activity._stage_label(activity.stage),
+                        activity=activity.name,
+                        date=activity.stage_date,
+                        previous=activity._stage_label(previous.stage),
+                        previous_date=previous.date_start,
+                    )
+                )
+
+    def _stage_label(self, stage):
+        return dict(self._fields["stage"]._description_selection(self.env))[stage]
+
+    @api.onchange("stage")
+    def _onchange_stage(self):
+        self.stage_date = fields.Date.context_today(self)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("reference", "/") == "/":
+                vals["reference"] = sequence.next_by_code("cae.activity") or "/"
+        activities = super().create(vals_list)
+        activities.filtered(
+            lambda a: not a.analytic_account_id
+        )._create_analytic_accounts()
+        activities._record_stage_history()
+        return activities
+
+    def write(self, vals):
+        if "stage" not in vals:
+            result = super().write(vals)
+            if "stage_date" in vals:
+                self._correct_current_stage_date()
+            return result
+        changed = self.filtered(lambda a: a.stage != vals["stage"])
+        unchanged = self - changed
+        result = True
+        if unchanged:
+            result = super(CaeActivity, unchanged).write(vals)
+            if "stage_date" in vals:
+                unchanged._correct_current_stage_date()
+        if changed:
+            # A new stage starts today unless the user says when it started.
+            changed_vals = {"stage_date": fields.Date.context_today(self), **vals}
+            result = super(CaeActivity, changed).write(changed_vals) and result
+            changed._record_stage_history()
+        return result
+
+    def _correct_current_stage_date(self):
+        """Correcting the date of the current stage corrects its history line."""
+        for activity in self:
+            current = activity.stage_history_ids.sorted(lambda h: (h.date_start, h.id))[
+                -1:
+            ]
+            if current.stage == activity.stage:
+                current.sudo().date_start = activity.stage_date
+
+    def _record_stage_history(self):
+        self.env["cae.activity.stage.history"].sudo().create(
+            [
+                {
+                    "activity_id": activity.id,
+                    "stage": activity.stage,
+                    "date_start": activity.stage_date,
+                }
+                for activity in self
+            ]
+        )
+
+    def _create_analytic_accounts(self):
+        accounts = (
+            self.env["account.analytic.account"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": activity.name,
+                        "code": activity.reference,
+                        "company_id": activity.company_id.id,
+                        "plan_id": (
+                            activity.company_id.cae_analytic_plan_id
+                            or self.env["res.company"]._cae_default_analytic_plan()
+                        ).id,
+                    }
+                    for activity in self
+                ]
+            )
+        )
+        for activity, account in zip(self, accounts, strict=True):
+            activity.analytic_account_id = account
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_view_documents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "gestions_radieuses.cae_activity_document_action"
+        )
+        action["domain"] = [("activity_id", "=", self.id)]
+        action["context"] = {"default_activity_id": self.id}
+        return action
+
+    def action_view_accompaniments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "gestions_radieuses.cae_accompaniment_action"
+        )
+        action["domain"] = [("activity_id", "=", self.id)]
+        action["context"] = {"default_activity_id": self.id}
+        return action
+
+    def action_grant_portal_access(self):
+        """Open Odoo's portal wizard for the entrepreneurs of these activities."""
+        partners = self.member_partner_ids
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "portal.partner_wizard_action"
+        )
+        action["context"] = {
+            "active_ids": partners.ids,
+            "active_model": "res.partner",
+        }
+        return action

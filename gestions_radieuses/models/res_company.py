@@ -1,0 +1,32 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    cae_upload_max_size_mb = fields.Integer(
+        string="Maximum upload size (MB)",
+        default=10,
+        help="Largest file an entrepreneur may upload from the portal "
+        "(documents and receipts).",
+    )
+    cae_analytic_plan_id = fields.Many2one(
+        "account.analytic.plan",
+        string="Analytic plan for activities",
+        help="Plan in which an analytic account is created for each new activity.",
+    )
+
+    _sql_constraints = [
+        (
+            "cae_upload_max_size_mb_positive",
+            "CHECK(cae_upload_max_size_mb > 0 AND cae_upload_max_size_mb <= 100)",
+            "The maximum upload size must be between 1 and 100 MB.",
+        ),
+    ]
+
+    @api.model
+    def _cae_default_analytic_plan(self):
+        """Plan used when the company has none configured (shipped as data)."""
+        return self.env.ref(
+            "gestions_radieuses.analytic_plan_activities", raise_if_not_found=False
+        )

@@ -1,0 +1,6 @@
+from .uploads import (
+    DOCUMENT_MIMETYPES,
+    RECEIPT_MIMETYPES,
+    check_uploaded_attachments,
+    guess_upload_mimetype,
+)

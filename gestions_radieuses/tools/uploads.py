@@ -1,0 +1,49 @@
+"""Checks shared by every file an entrepreneur can send (documents, receipts)."""
+
+from odoo.exceptions import ValidationError
+from odoo.tools.mimetypes import guess_mimetype
+
+DOCUMENT_MIMETYPES = ("application/pdf", "image/jpeg", "image/png")
+RECEIPT_MIMETYPES = (*DOCUMENT_MIMETYPES, "image/heic")
+MIMETYPE_LABELS = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/heic": "HEIC",
+}
+MB = 1024 * 1024
+
+
+def guess_upload_mimetype(data):
+    """The type of a file from its content, never from its name."""
+    # HEIC photos (iPhone camera) are an ISO media file with an 'ftyp' brand.
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1"):
+        return "image/heic"
+    return guess_mimetype(data, default="application/octet-stream")
+
+
+def check_uploaded_attachments(env, attachments, allowed_mimetypes, company):
+    """Refuse attachments whose content type or size the CAE does not accept."""
+    max_mb = company.cae_upload_max_size_mb or 10
+    for attachment in attachments:
+        if attachment.file_size > max_mb * MB:
+            raise ValidationError(
+                env._(
+                    "The file “%(name)s” is too large (%(size).1f MB): the limit "
+                    "is %(max)s MB. A photo taken at a lower resolution or a "
+                    "compressed PDF will do.",
+                    name=attachment.name,
+                    size=attachment.file_size / MB,
+                    max=max_mb,
+                )
+            )
+        mimetype = guess_upload_mimetype(attachment.sudo().raw or b"")
+        if mimetype not in allowed_mimetypes:
+            raise ValidationError(
+                env._(
+                    "The file “%(name)s” is not of an accepted type. Send a scan "
+                    "or a photo in one of these formats: %(types)s.",
+                    name=attachment.name,
+                    types=", ".join(MIMETYPE_LABELS[m] for m in allowed_mimetypes),
+                )
+            )

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make demo`: Odoo with the module, its demo data and the French interface on
+# http://localhost:8069, on a private PostgreSQL cluster kept in .run/demo/.
+# `make demo-reset` (RESET=1) drops it and starts over.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+find_odoo
+
+run="$ROOT/.run/demo"
+pg_dir="$run/pg"
+pg_port=${DEMO_PG_PORT:-54329}
+http_port=${DEMO_HTTP_PORT:-8069}
+db=${DEMO_DB:-gestions_radieuses_demo}
+mkdir -p "$run"
+chmod 755 "$ROOT/.run" "$run"
+
+if [ "${RESET:-0}" = 1 ]; then
+    pg_stop "$pg_dir" 2>/dev/null || true
+    find_pg_bin
+    rm -rf "$pg_dir" "$run/data"
+    echo "Demo database removed; building a new one."
+fi
+
+find_pg_bin
+pg_stop "$pg_dir"
+pg_start "$pg_dir" "$pg_port"
+trap 'pg_stop "$pg_dir"' EXIT
+
+common=(--addons-path="$ODOO_ADDONS,$ROOT" --db_host="$pg_dir" --db_port="$pg_port"
+        --db_user=odoo --data-dir="$run/data" -d "$db" --db-filter="^$db\$")
+
+exists=$(as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -Atc \
+    "SELECT 1 FROM pg_database WHERE datname = '$db'" postgres)
+if [ "$exists" != 1 ]; then
+    echo "Creating the demo database (a few minutes the first time)..."
+    "${ODOO_CMD[@]}" "${common[@]}" -i gestions_radieuses --with-demo \
+        --load-language=fr_FR --stop-after-init --log-level=warn
+    # French as the language of the company and of every demo user.
+    "${ODOO_CMD[@]}" shell "${common[@]}" --log-level=warn --no-http <<'PY' >/dev/null
+users = env["res.users"].with_context(active_test=False).search([])
+users.write({"lang": "fr_FR"})
+env["res.partner"].search([]).write({"lang": "fr_FR"})
+env["ir.default"].set("res.partner", "lang", "fr_FR")
+env.cr.commit()
+PY
+else
+    echo "Reusing the demo database (make demo-reset to start over); updating the module..."
+    "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses --stop-after-init --log-level=warn
+fi
+
+cat <<MSG
+
+  Gestions radieuses demo: http://localhost:$http_port   (Ctrl+C to stop)
+
+  Every demo password is: demo   (the administrator: admin / admin)
+
+  Support team (backend, menu CAE)
+    direction   Claire Martin    manager (configuration, everything)
+    conseil1    Karim Benali     advisor
+    conseil2    Sophie Durand    advisor
+    compta      Luc Moreau       accountant
+
+  Entrepreneurs (portal, http://localhost:$http_port/my)
+    amelie      Amélie Roux      candidate
+    bastien     Bastien Leroy    CAPE contract, documents expiring and expired
+    chloe       Chloé Garnier    CAPE contract, insurance expired
+    david       David Nguyen     collective activity with Emma, salaried
+    emma        Emma Petit       co-entrepreneur of David's collective
+    farid       Farid Haddad     salaried, fewer than two interviews this year
+    gaelle      Gaëlle Morel     associate
+    hugo        Hugo Lambert     left the cooperative (archived activity)
+
+MSG
+"${ODOO_CMD[@]}" "${common[@]}" --http-port="$http_port" --log-level=warn
