@@ -1,0 +1,378 @@
+"""One table with every figure of a run, the ratios to the peers and to the floor,
+and the targets of issue 5; printed, kept in bench/results/scale-<N>.json and written
+with the other scales' tables to bench/RESULTS.md (which the README quotes)."""
+
+import glob
+import json
+import os
+import platform
+import subprocess
+import time
+
+import benchlib
+import psutil
+
+RESULTS_DIR = os.path.join(benchlib.BENCH_DIR, "results")
+RESULTS_MD = os.path.join(benchlib.BENCH_DIR, "RESULTS.md")
+PAGES = (
+    ("my_expenses", "Portal: My expenses"),
+    ("expense_report", "Portal: a monthly report with 20 lines"),
+    ("my_calendar", "Portal: My calendar"),
+    ("feed", "iCalendar feed (.ics)"),
+)
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import odoo.release  # noqa: PLC0415
+
+    generation = benchlib.read_result("generation", {})
+    return {
+        "cpus": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "odoo": odoo.release.version,
+        "postgresql": generation.get("postgresql", "?"),
+        "os": platform.platform(),
+        "git": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=benchlib.BENCH_DIR,
+        ).stdout.strip(),
+    }
+
+
+def ms(seconds):
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def sec(seconds):
+    return f"{seconds:,.2f} s" if seconds >= 0.1 else ms(seconds)
+
+
+def num(value):
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def ok(condition):
+    return "yes" if condition else "**NO**"
+
+
+def queries(result):
+    low, high = result.get("queries_min", result["queries"]), result["queries_max"]
+    return num(result["queries"]) if low == high else f"{num(low)}–{num(high)}"
+
+
+def rows_of(data):
+    """[(measure, items, median, p95, rate, queries, peak, compared, ratio, target,
+    met)] for one run."""
+    rows = []
+    gen = data.get("generation")
+    if gen:
+        cold, rerun, floor = gen["cold"], gen["rerun"], gen["floor"]
+        rows.append(
+            (
+                "Deadline generation, 12 months, cold",
+                f"{num(cold['items'])} deadlines",
+                sec(cold["median_s"]),
+                sec(cold["p95_s"]),
+                f"{num(cold['items_per_s'])}/s",
+                queries(cold),
+                f"{num(gen['max_rss_mb'])} MB",
+                "SQL floor",
+                f"{cold['median_s'] / floor['median_s']:.1f}× its time",
+                "≥ 5 000/s; peak < 600 MB",
+                ok(cold["items_per_s"] >= 5000 and gen["max_rss_mb"] < 600),
+            )
+        )
+        rows.append(
+            (
+                "Deadline generation, idempotent re-run",
+                f"{num(rerun['items'])} checked",
+                sec(rerun["median_s"]),
+                sec(rerun["p95_s"]),
+                f"{num(rerun['items_per_s'])}/s",
+                queries(rerun),
+                "",
+                "cold run",
+                f"{rerun['median_s'] / cold['median_s']:.2f}× its time",
+                "< 0.10× cold",
+                ok(rerun["median_s"] < cold["median_s"] / 10),
+            )
+        )
+        rows.append(
+            (
+                "Floor: one SQL INSERT … SELECT, same rows",
+                f"{num(floor['items'])} rows",
+                sec(floor["median_s"]),
+                sec(floor["p95_s"]),
+                f"{num(floor['items_per_s'])}/s",
+                queries(floor),
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
+    peer = (data.get("calendar") or {}).get("peer")
+    if peer and gen:
+        rows.append(
+            (
+                "Peer: calendar recurrences, same number",
+                f"{num(peer['items'])} occurrences",
+                sec(peer["median_s"]),
+                sec(peer["p95_s"]),
+                f"{num(peer['items_per_s'])}/s",
+                queries(peer),
+                "",
+                "our cold generation",
+                f"ours {gen['cold']['items_per_s'] / peer['items_per_s']:.1f}× faster",
+                "ours ≥ 1× as fast",
+                ok(gen["cold"]["items_per_s"] >= peer["items_per_s"]),
+            )
+        )
+    http = data.get("http") or {}
+    tasks = http.get("peer_tasks")
+    for key, label in PAGES:
+        page = http.get(key)
+        if not page:
+            continue
+        ratio = page["median_s"] / tasks["median_s"] if tasks else None
+        rows.append(
+            (
+                label,
+                f"{page['shown']} shown",
+                ms(page["median_s"]),
+                ms(page["p95_s"]),
+                "",
+                queries(page),
+                "",
+                "/my/tasks",
+                f"{ratio:.2f}× its latency" if ratio else "",
+                "latency ≤ /my/tasks; queries flat",
+                ok(ratio is not None and ratio <= 1.0)
+                + ("" if page["queries_min"] == page["queries_max"] else " (q varies)"),
+            )
+        )
+    if tasks:
+        rows.append(
+            (
+                f"Peer: project /my/tasks ({data['seed']['peer_task_count']} followed)",
+                f"{tasks['shown']} shown",
+                ms(tasks["median_s"]),
+                ms(tasks["p95_s"]),
+                "",
+                queries(tasks),
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
+    approval = (data.get("approval") or {}).get("approval")
+    if approval:
+        rows.append(
+            (
+                "Batch approval of submitted reports",
+                f"{approval['items']} reports, {num(approval['lines'])} lines",
+                sec(approval["median_s"]),
+                sec(approval["p95_s"]),
+                f"{num(approval['items_per_s'])} reports/s",
+                queries(approval),
+                "",
+                "",
+                f"{approval['queries'] / approval['lines']:.2f} queries/line",
+                "< 3 s; queries not ∝ lines",
+                ok(approval["p95_s"] < 3),
+            )
+        )
+    export = (data.get("export") or {}).get("export")
+    if export:
+        rows.append(
+            (
+                f"Accounting export of a network month ({export['month'][:7]})",
+                f"{num(export['items'])} reports, {num(export['lines'])} lines",
+                sec(export["median_s"]),
+                sec(export["p95_s"]),
+                f"{num(export['lines'] / export['median_s'])} lines/s",
+                queries(export),
+                "",
+                "",
+                f"{num(export['rows'])} entry rows",
+                "< 10 s",
+                ok(export["p95_s"] < 10),
+            )
+        )
+    return rows
+
+
+HEADER = (
+    "Measure",
+    "Volume",
+    "Median",
+    "p95",
+    "Rate",
+    "Queries",
+    "Peak RSS",
+    "Compared with",
+    "Ratio",
+    "Target",
+    "Met",
+)
+
+
+def markdown_table(rows):
+    lines = [
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "|".join("---" for _ in HEADER) + "|",
+    ]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def text_table(rows):
+    table = [HEADER, *rows]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(HEADER))]
+    out = []
+    for index, row in enumerate(table):
+        cells = zip(row, widths, strict=True)
+        out.append("  ".join(str(cell).ljust(width) for cell, width in cells))
+        if index == 0:
+            out.append("  ".join("-" * width for width in widths))
+    return "\n".join(out)
+
+
+def section(data):
+    seed, mach = data["seed"], data["machine"]
+    gen = data.get("generation") or {}
+    return "\n".join(
+        [
+            f"## Scale {num(seed['scale'])} activities — {data['date']}",
+            "",
+            f"{num(seed['activities'])} activities (one portal entrepreneur each), "
+            f"{num(seed['expense_reports'])} expense reports, "
+            f"{num(seed['expense_lines'])} expense lines, "
+            f"{gen.get('rules', '?')} deadline rules. Seeded in "
+            f"{seed['seconds']:.0f} s; whole run {data['total_seconds'] // 60} min "
+            f"{data['total_seconds'] % 60} s. Machine: {mach['cpus']} CPUs "
+            f"({mach['cpu']}), {mach['ram_gb']} GB RAM, Python {mach['python']}, "
+            f"Odoo {mach['odoo']}, PostgreSQL {mach['postgresql']} (fsync off), "
+            f"commit {mach['git']}.",
+            "",
+            markdown_table(rows_of(data)),
+            "",
+            f"Generation process: {num(gen.get('baseline_mb', 0))} MB resident "
+            f"before generating, {num(gen.get('max_rss_mb', 0))} MB at its peak. "
+            f"Odoo server after the HTTP measures: "
+            f"{num((data.get('http') or {}).get('server_rss_mb', 0))} MB.",
+            "",
+        ]
+    )
+
+
+def scaling_table(runs):
+    lines = [
+        "| Scale | Deadlines | Generation peak RSS | Above baseline | Cold rate "
+        "| Queries: cold / re-run | Queries: My expenses / report / calendar / "
+        "feed / tasks | Approval queries | Export queries |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for data in runs:
+        gen = data.get("generation") or {}
+        http = data.get("http") or {}
+        page_queries = " / ".join(
+            num(http[key]["queries"]) if key in http else "?"
+            for key in (
+                "my_expenses",
+                "expense_report",
+                "my_calendar",
+                "feed",
+                "peer_tasks",
+            )
+        )
+        approval = (data.get("approval") or {}).get("approval") or {}
+        export = (data.get("export") or {}).get("export") or {}
+        lines.append(
+            f"| {num(data['seed']['scale'])} "
+            f"| {num(gen['cold']['items']) if gen else '?'} "
+            f"| {num(gen.get('max_rss_mb', 0))} MB "
+            f"| {num(gen.get('max_rss_mb', 0) - gen.get('baseline_mb', 0))} MB "
+            f"| {num(gen['cold']['items_per_s']) if gen else '?'}/s "
+            f"| {num(gen['cold']['queries']) if gen else '?'} / "
+            f"{num(gen['rerun']['queries']) if gen else '?'} "
+            f"| {page_queries} "
+            f"| {num(approval.get('queries', 0))} "
+            f"| {num(export.get('queries', 0))} |"
+        )
+    return "\n".join(lines)
+
+
+def write_markdown():
+    runs = []
+    for path in glob.glob(os.path.join(RESULTS_DIR, "scale-*.json")):
+        with open(path, encoding="utf-8") as handle:
+            runs.append(json.load(handle))
+    runs.sort(key=lambda data: -data["seed"]["scale"])
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (bench/report.py) from `bench/results/scale-*.json`;"
+        " one section per scale, the latest run of each. Times are wall-clock on "
+        "the machine named in each section; medians and 95th percentiles "
+        "(nearest rank) over the repetitions. Queries are per operation (per "
+        "request for pages). What the rows measure and what limits them: "
+        "README.md, section *Benchmark*.",
+        "",
+    ]
+    parts += [section(data) for data in runs]
+    parts += [
+        "## Against scale",
+        "",
+        "Memory and query counts of each run side by side: what does not grow "
+        "with the number of activities.",
+        "",
+        scaling_table(sorted(runs, key=lambda data: data["seed"]["scale"])),
+        "",
+    ]
+    with open(RESULTS_MD, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(parts))
+
+
+def main():
+    def add_arguments(parser):
+        parser.add_argument("--total-seconds", type=int, default=0)
+
+    args, _odoo_argv = benchlib.parse_args(__doc__, add_arguments)
+    data = {
+        name: benchlib.read_result(name)
+        for name in ("seed", "generation", "calendar", "approval", "export", "http")
+    }
+    data["machine"] = machine()
+    data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    data["total_seconds"] = args.total_seconds
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    path = os.path.join(RESULTS_DIR, f"scale-{data['seed']['scale']}.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, default=str)
+    write_markdown()
+    print()
+    print(f"Scale {data['seed']['scale']} activities, {data['date']}")
+    print(text_table(rows_of(data)))
+    print(f"\nWritten to {os.path.relpath(RESULTS_MD)} and {os.path.relpath(path)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=3] [PROFILE=1]`.
+#
+# On a private, throwaway PostgreSQL cluster: a database with gestions_radieuses,
+# project and calendar (no demo data), seeded at SCALE activities; then the measures
+# inside an Odoo process (deadline generation in a process of its own for its peak
+# memory, the SQL floor, calendar's recurrences, batch approval, the accounting
+# export), then the portal pages and the feed over HTTP against an Odoo server
+# started on a free port; then one table, printed and written to bench/RESULTS.md.
+# Raw figures: bench/out/*.json (git-ignored) and bench/results/scale-<N>.json.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+cd "$ROOT"
+find_odoo
+
+scale=${SCALE:-1000}
+reps=${REPS:-5}
+http_reps=${HTTP_REPS:-30}
+calendar_reps=${CALENDAR_REPS:-3}
+profile=()
+[ "${PROFILE:-0}" = 1 ] && profile=(--profile)
+[[ "$scale" =~ ^[1-9][0-9]*$ ]] || die "SCALE must be a number of activities (got '$scale')."
+
+work=$(mktemp -d /tmp/gestions_radieuses-bench.XXXXXX)
+chmod 755 "$work"
+pg_dir="$work/pg"
+pg_port=$(free_port)
+http_port=$(free_port)
+db=gr_bench
+export BENCH_OUT="$ROOT/bench/out"
+rm -rf "$BENCH_OUT"
+mkdir -p "$BENCH_OUT"
+log="$BENCH_OUT/odoo.log"
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    pg_stop "$pg_dir"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+started=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$*" $(( $(date +%s) - started )); }
+
+pg_start "$pg_dir" "$pg_port" throwaway
+odoo_args=(--addons-path="$ODOO_ADDONS,$ROOT" --db_host="$pg_dir" --db_port="$pg_port"
+           --db_user=odoo --data-dir="$work/data" -d "$db" --max-cron-threads=0)
+
+step "Installing gestions_radieuses, project and calendar without demo data"
+"${ODOO_CMD[@]}" "${odoo_args[@]}" -i gestions_radieuses,project,calendar \
+    --without-demo=all --stop-after-init --log-level=warn --logfile="$log"
+
+step "Seeding $scale activities"
+"$PYTHON" bench/seed.py --scale "$scale" -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
+
+step "Deadline generation: cold, re-run, SQL floor ($reps times each)"
+"$PYTHON" bench/measure.py --ops generation --reps "$reps" "${profile[@]}" -- "${odoo_args[@]}" \
+    --log-level=warn --logfile="$log"
+
+step "Peer: calendar recurrences; batch approval; accounting export"
+"$PYTHON" bench/measure.py --ops calendar,approval,export --reps "$reps" \
+    --calendar-reps "$calendar_reps" "${profile[@]}" -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
+
+step "Portal pages and the feed over HTTP ($http_reps requests each)"
+server_log="$BENCH_OUT/server.log"
+: >"$server_log"
+# One process, threaded (Odoo's default): the measured requests run one at a time.
+"${ODOO_CMD[@]}" "${odoo_args[@]}" --http-port="$http_port" --http-interface=127.0.0.1 \
+    --db-filter="^$db\$" --log-level=warn --log-handler=werkzeug:INFO \
+    --logfile="$server_log" &
+server_pid=$!
+for _ in $(seq 1 120); do
+    curl -fs -o /dev/null "http://127.0.0.1:$http_port/web/login" && break
+    kill -0 "$server_pid" 2>/dev/null || die "The Odoo server stopped, see $server_log"
+    sleep 0.5
+done
+"$PYTHON" bench/http_measure.py --base-url "http://127.0.0.1:$http_port" \
+    --log "$server_log" --server-pid "$server_pid" --reps "$http_reps"
+kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+server_pid=""
+
+step "Results"
+"$PYTHON" bench/report.py --total-seconds $(( $(date +%s) - started ))
