@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=3] [PROFILE=1]`.
+# `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=2] [PROFILE=1]`.
 #
 # On a private, throwaway PostgreSQL cluster: a database with gestions_radieuses,
 # project and calendar (no demo data), seeded at SCALE activities; then the measures
@@ -16,7 +16,7 @@ find_odoo
 scale=${SCALE:-1000}
 reps=${REPS:-5}
 http_reps=${HTTP_REPS:-30}
-calendar_reps=${CALENDAR_REPS:-3}
+calendar_reps=${CALENDAR_REPS:-2}
 profile=()
 [ "${PROFILE:-0}" = 1 ] && profile=(--profile)
 [[ "$scale" =~ ^[1-9][0-9]*$ ]] || die "SCALE must be a number of activities (got '$scale')."
