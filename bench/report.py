@@ -43,6 +43,7 @@ def machine():
         "odoo": odoo.release.version,
         "postgresql": generation.get("postgresql", "?"),
         "os": platform.platform(),
+        "load_average": os.getloadavg()[0],
         "git": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
             capture_output=True,
@@ -270,7 +271,10 @@ def section(data):
             f"{data['total_seconds'] % 60} s. Machine: {mach['cpus']} CPUs "
             f"({mach['cpu']}), {mach['ram_gb']} GB RAM, Python {mach['python']}, "
             f"Odoo {mach['odoo']}, PostgreSQL {mach['postgresql']} (fsync off), "
-            f"commit {mach['git']}.",
+            f"commit {mach['git']}. Load average (1 min) when seeding: "
+            f"{seed.get('load_average', 0):.1f}, at the end: "
+            f"{mach.get('load_average', 0):.1f} (above {mach['cpus']}: other jobs "
+            "shared the CPUs, times are longer than on an idle machine).",
             "",
             markdown_table(rows_of(data)),
             "",
@@ -320,6 +324,29 @@ def scaling_table(runs):
     return "\n".join(lines)
 
 
+def memory_growth(runs):
+    """One sentence: how the generation's memory grew from the smallest run to the
+    largest, against how the number of activities grew."""
+    runs = [data for data in runs if data.get("generation")]
+    if len(runs) < 2:
+        return "Run `make bench SCALE=50` too to compare memory against scale."
+    small, large = runs[0], runs[-1]
+
+    def above(data):
+        gen = data["generation"]
+        return max(gen["max_rss_mb"] - gen["baseline_mb"], 1.0)
+
+    scale_ratio = large["seed"]["scale"] / small["seed"]["scale"]
+    memory_ratio = above(large) / above(small)
+    return (
+        f"From {num(small['seed']['scale'])} to {num(large['seed']['scale'])} "
+        f"activities (×{scale_ratio:.0f}), the generation process's peak memory "
+        f"above its baseline went from {num(above(small))} MB to "
+        f"{num(above(large))} MB (×{memory_ratio:.1f}): "
+        + ("less than linear." if memory_ratio < scale_ratio else "**linear or more**.")
+    )
+
+
 def write_markdown():
     runs = []
     for path in glob.glob(os.path.join(RESULTS_DIR, "scale-*.json")):
@@ -338,13 +365,16 @@ def write_markdown():
         "",
     ]
     parts += [section(data) for data in runs]
+    by_scale = sorted(runs, key=lambda data: data["seed"]["scale"])
     parts += [
         "## Against scale",
         "",
         "Memory and query counts of each run side by side: what does not grow "
         "with the number of activities.",
         "",
-        scaling_table(sorted(runs, key=lambda data: data["seed"]["scale"])),
+        scaling_table(by_scale),
+        "",
+        memory_growth(by_scale),
         "",
     ]
     with open(RESULTS_MD, "w", encoding="utf-8") as handle:

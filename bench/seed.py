@@ -21,6 +21,7 @@ Deadlines are deleted at the end: generation is measured from scratch.
 """
 
 import base64
+import os
 import time
 from datetime import date, timedelta
 
@@ -477,6 +478,7 @@ def main():
                 "export_month": export_month,
                 "accountant_login": ACCOUNTANT_LOGIN,
                 "manager_login": MANAGER_LOGIN,
+                "load_average": os.getloadavg()[0],
             },
         )
         benchlib.progress(
