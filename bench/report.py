@@ -273,8 +273,14 @@ def section(data):
             f"Odoo {mach['odoo']}, PostgreSQL {mach['postgresql']} (fsync off), "
             f"commit {mach['git']}. Load average (1 min) when seeding: "
             f"{seed.get('load_average', 0):.1f}, at the end: "
-            f"{mach.get('load_average', 0):.1f} (above {mach['cpus']}: other jobs "
-            "shared the CPUs, times are longer than on an idle machine).",
+            f"{mach.get('load_average', 0):.1f}"
+            + (
+                f" (above {mach['cpus']}: other jobs shared the CPUs, times are "
+                "longer than on an idle machine)."
+                if max(seed.get("load_average", 0), mach.get("load_average", 0))
+                > mach["cpus"]
+                else "."
+            ),
             "",
             markdown_table(rows_of(data)),
             "",
