@@ -390,6 +390,9 @@ def write_markdown():
 def main():
     def add_arguments(parser):
         parser.add_argument("--total-seconds", type=int, default=0)
+        parser.add_argument(
+            "--no-save", action="store_true", help="a partial run: print only"
+        )
 
     args, _odoo_argv = benchlib.parse_args(__doc__, add_arguments)
     data = {
@@ -399,14 +402,16 @@ def main():
     data["machine"] = machine()
     data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     data["total_seconds"] = args.total_seconds
+    print()
+    print(f"Scale {data['seed']['scale']} activities, {data['date']}")
+    print(text_table(rows_of(data)))
+    if args.no_save:
+        return
     os.makedirs(RESULTS_DIR, exist_ok=True)
     path = os.path.join(RESULTS_DIR, f"scale-{data['seed']['scale']}.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=2, default=str)
     write_markdown()
-    print()
-    print(f"Scale {data['seed']['scale']} activities, {data['date']}")
-    print(text_table(rows_of(data)))
     print(f"\nWritten to {os.path.relpath(RESULTS_MD)} and {os.path.relpath(path)}")
 
 

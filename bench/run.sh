@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=2] [PROFILE=1]`.
+# `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=2] [PROFILE=1]
+#  [MEASURES=generation,peers,http]` (a subset of the three groups of measures; the
+#  table then has only their rows and the run is not written to bench/results/).
 #
 # On a private, throwaway PostgreSQL cluster: a database with gestions_radieuses,
 # project and calendar (no demo data), seeded at SCALE activities; then the measures
@@ -17,6 +19,8 @@ scale=${SCALE:-1000}
 reps=${REPS:-5}
 http_reps=${HTTP_REPS:-30}
 calendar_reps=${CALENDAR_REPS:-2}
+measures=${MEASURES:-generation,peers,http}
+wants() { [[ ",$measures," == *",$1,"* ]]; }
 profile=()
 [ "${PROFILE:-0}" = 1 ] && profile=(--profile)
 [[ "$scale" =~ ^[1-9][0-9]*$ ]] || die "SCALE must be a number of activities (got '$scale')."
@@ -53,14 +57,19 @@ step "Installing gestions_radieuses, project and calendar without demo data"
 step "Seeding $scale activities"
 "$PYTHON" bench/seed.py --scale "$scale" -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
 
+if wants generation; then
 step "Deadline generation: cold, re-run, SQL floor ($reps times each)"
 "$PYTHON" bench/measure.py --ops generation --reps "$reps" "${profile[@]}" -- "${odoo_args[@]}" \
     --log-level=warn --logfile="$log"
+fi
 
+if wants peers; then
 step "Peer: calendar recurrences; batch approval; accounting export"
 "$PYTHON" bench/measure.py --ops calendar,approval,export --reps "$reps" \
     --calendar-reps "$calendar_reps" "${profile[@]}" -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
+fi
 
+if wants http; then
 step "Portal pages and the feed over HTTP ($http_reps requests each)"
 server_log="$BENCH_OUT/server.log"
 : >"$server_log"
@@ -78,6 +87,9 @@ done
     --log "$server_log" --server-pid "$server_pid" --reps "$http_reps"
 kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
 server_pid=""
+fi
 
 step "Results"
-"$PYTHON" bench/report.py --total-seconds $(( $(date +%s) - started ))
+keep=()
+[ "$measures" = generation,peers,http ] || keep=(--no-save)
+"$PYTHON" bench/report.py --total-seconds $(( $(date +%s) - started )) "${keep[@]}"
