@@ -20,17 +20,26 @@
         "views/cae_accompaniment_views.xml",
         "views/cae_document_type_views.xml",
         "views/res_config_settings_views.xml",
+        "data/cae_deadline_rule_data.xml",
+        "data/cae_deadline_cron_data.xml",
+        "views/cae_deadline_rule_views.xml",
+        "views/cae_deadline_views.xml",
+        "views/cae_deadline_mail_templates.xml",
+        "views/res_config_settings_calendar_views.xml",
+        "views/portal_calendar_templates.xml",
         "views/menus.xml",
         "views/portal_templates.xml",
     ],
     "demo": [
         "demo/cae_demo_users.xml",
         "demo/cae_activity_demo.xml",
+        "demo/cae_deadline_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
             "gestions_radieuses/static/tests/tours/*.js",
         ],
     },
+    "external_dependencies": {"python": ["icalendar"]},
     "application": True,
 }

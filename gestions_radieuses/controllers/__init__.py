@@ -1,1 +1,4 @@
 from . import portal
+
+# isort: split
+from . import calendar

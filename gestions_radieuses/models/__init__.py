@@ -8,3 +8,13 @@ from . import (
     res_config_settings,
     res_partner,
 )
+
+# isort: split
+# The administrative calendar (issue 3).
+from . import (
+    cae_accompaniment_calendar,
+    cae_activity_calendar,
+    cae_activity_document_calendar,
+    cae_deadline,
+    cae_deadline_rule,
+)

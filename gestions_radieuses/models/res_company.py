@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -30,3 +31,43 @@ class ResCompany(models.Model):
         return self.env.ref(
             "gestions_radieuses.analytic_plan_activities", raise_if_not_found=False
         )
+
+
+class ResCompanyCalendar(models.Model):
+    """The administrative calendar's company settings."""
+
+    _inherit = "res.company"
+
+    cae_deadline_horizon_months = fields.Integer(
+        string="Deadline horizon (months)",
+        default=12,
+        help="Deadlines are prepared this many months ahead.",
+    )
+
+    _sql_constraints = [
+        (
+            "cae_deadline_horizon_months_range",
+            "CHECK(cae_deadline_horizon_months >= 1 "
+            "AND cae_deadline_horizon_months <= 36)",
+            "The deadline horizon must be between 1 and 36 months.",
+        ),
+    ]
+
+    @api.constrains("cae_deadline_horizon_months")
+    def _check_cae_deadline_horizon_months(self):
+        for company in self:
+            if not 1 <= company.cae_deadline_horizon_months <= 36:
+                raise ValidationError(
+                    self.env._("The deadline horizon must be between 1 and 36 months.")
+                )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "cae_deadline_horizon_months" in vals:
+            rules = (
+                self.env["cae.deadline.rule"]
+                .sudo()
+                .search([("company_id", "in", self.ids)])
+            )
+            rules._generate_deadlines()
+        return result

@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     cae_analytic_plan_id = fields.Many2one(
         related="company_id.cae_analytic_plan_id", readonly=False
     )
+    cae_deadline_horizon_months = fields.Integer(
+        related="company_id.cae_deadline_horizon_months", readonly=False
+    )
