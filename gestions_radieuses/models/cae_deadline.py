@@ -264,9 +264,7 @@ class CaeDeadline(models.Model):
             activities = activities.sudo()
             if not activities:
                 return {"created": 0, "moved": 0, "cancelled": 0}
-        return self.sudo()._sync(
-            rules, activities, today or fields.Date.context_today(self)
-        )
+        return self.sudo()._sync(rules, activities, today or self._today())
 
     def _sync(self, rules, activities, today):
         self.env.flush_all()
@@ -425,7 +423,7 @@ class CaeDeadline(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_send_digests(self, today=None):
-        today = today or fields.Date.context_today(self)
+        today = today or self._today()
         mails = self._prepare_entrepreneur_digests(today)
         mails += self._prepare_advisor_digests(today)
         self.env["mail.mail"].sudo().create(mails)
@@ -572,7 +570,7 @@ class CaeDeadline(models.Model):
     @api.model
     def _demo_generate(self):
         """Generate as if three months ago, then mark every other past one done."""
-        today = fields.Date.context_today(self)
+        today = self._today()
         self._generate(today=today - timedelta(days=90))
         self._generate(today=today)
         past = self.search([("state", "=", "todo"), ("due_date", "<", today)])

@@ -171,19 +171,6 @@ class CaeDeadlineRule(models.Model):
     deadline_ids = fields.One2many("cae.deadline", "rule_id", string="Deadlines")
     deadline_count = fields.Integer(compute="_compute_deadline_count")
 
-    _sql_constraints = [
-        (
-            "day_range",
-            "CHECK(day IS NULL OR (day >= 0 AND day <= 31))",
-            "The day must be between 1 and 31.",
-        ),
-        (
-            "month_range",
-            "CHECK(month IS NULL OR (month >= 0 AND month <= 12))",
-            "The month must be between 1 and 12.",
-        ),
-    ]
-
     def _compute_deadline_count(self):
         counts = dict(
             self.env["cae.deadline"]._read_group(
@@ -258,7 +245,7 @@ class CaeDeadlineRule(models.Model):
         for rule in self:
             try:
                 rule._get_activity_domain()
-            except (ValueError, SyntaxError, NameError, TypeError, KeyError) as error:
+            except Exception as error:
                 raise ValidationError(
                     self.env._(
                         "Rule “%(rule)s”: the activity filter is not valid (%(error)s)."

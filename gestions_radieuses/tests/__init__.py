@@ -1,0 +1,1 @@
+from . import test_calendar_dates, test_deadline_generation
