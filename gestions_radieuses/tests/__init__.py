@@ -1,1 +1,7 @@
-from . import test_calendar_dates, test_deadline_generation
+from . import (
+    test_calendar_dates,
+    test_calendar_portal,
+    test_deadline_access,
+    test_deadline_digest,
+    test_deadline_generation,
+)

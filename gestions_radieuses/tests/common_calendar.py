@@ -75,18 +75,20 @@ class CaeCalendarCommon(CaeCommon):
             today=today,
         )
 
-    def deadlines(self, rule, activity=None, **filters):
+    @classmethod
+    def deadlines(cls, rule, activity=None, **filters):
         domain = [("rule_id", "=", rule.id)]
         if activity is not None:
             domain.append(("activity_id", "=", activity.id))
         domain += [(key, "=", value) for key, value in filters.items()]
-        return self.Deadline.search(domain)
+        return cls.Deadline.search(domain)
 
-    def add_document(self, activity, date_until, doc_type=None):
-        return self.env["cae.activity.document"].create(
+    @classmethod
+    def add_document(cls, activity, date_until, doc_type=None):
+        return cls.env["cae.activity.document"].create(
             {
                 "activity_id": activity.id,
-                "type_id": (doc_type or self.type_insurance).id,
+                "type_id": (doc_type or cls.type_insurance).id,
                 "date_from": date(date_until.year - 1, date_until.month, 1),
                 "date_until": date_until,
                 "file": base64.b64encode(PDF_BYTES),
