@@ -238,7 +238,7 @@ class CaeDeadline(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_generate(self):
-        rules = self.env["cae.deadline.rule"].sudo().search([])
+        rules = self.env["cae.deadline.rule"].sudo().search([("active", "=", True)])
         counts = self._generate(rules=rules)
         _logger.info("CAE deadlines generated: %s", counts)
 
@@ -258,7 +258,7 @@ class CaeDeadline(models.Model):
         """
         Rule = self.env["cae.deadline.rule"].sudo()
         if rules is None:
-            rules = Rule.search([])
+            rules = Rule.search([("active", "=", True)])
         rules = rules.sudo().with_context(active_test=False)
         if activities is not None:
             activities = activities.sudo()

@@ -93,13 +93,10 @@ class CaeDeadlineRule(models.Model):
         default="monthly",
     )
     day = fields.Integer(
-        string="Day",
         help="Day of the month the deadline falls on (1 to 31), or the rank of the "
         "working day if days are counted in working days.",
     )
-    month = fields.Integer(
-        string="Month", default=1, help="For a yearly rule: the month (1 to 12)."
-    )
+    month = fields.Integer(default=1, help="For a yearly rule: the month (1 to 12).")
     months_after = fields.Integer(
         string="Months after",
         help="Monthly, quarterly, yearly: how many months after the start of the "
@@ -312,7 +309,7 @@ class CaeDeadlineRule(models.Model):
     def action_generate_deadlines(self):
         """Button: bring the deadlines of these rules (all if none) up to date."""
         self.env["cae.deadline"].check_access("create")
-        rules = self or self.search([])
+        rules = self or self.search([("active", "=", True)])
         counts = rules.sudo()._generate_deadlines()
         return {
             "type": "ir.actions.client",

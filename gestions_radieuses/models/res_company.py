@@ -32,26 +32,12 @@ class ResCompany(models.Model):
             "gestions_radieuses.analytic_plan_activities", raise_if_not_found=False
         )
 
-
-class ResCompanyCalendar(models.Model):
-    """The administrative calendar's company settings."""
-
-    _inherit = "res.company"
-
+    # Administrative calendar
     cae_deadline_horizon_months = fields.Integer(
         string="Deadline horizon (months)",
         default=12,
-        help="Deadlines are prepared this many months ahead.",
+        help="Deadlines are prepared this many months ahead (1 to 36).",
     )
-
-    _sql_constraints = [
-        (
-            "cae_deadline_horizon_months_range",
-            "CHECK(cae_deadline_horizon_months >= 1 "
-            "AND cae_deadline_horizon_months <= 36)",
-            "The deadline horizon must be between 1 and 36 months.",
-        ),
-    ]
 
     @api.constrains("cae_deadline_horizon_months")
     def _check_cae_deadline_horizon_months(self):
