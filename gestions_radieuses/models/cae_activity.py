@@ -163,14 +163,6 @@ class CaeActivity(models.Model):
     )
     color = fields.Integer()
 
-    _sql_constraints = [
-        (
-            "contribution_rate_range",
-            "CHECK(contribution_rate >= 0 AND contribution_rate <= 100)",
-            "The contribution rate must be between 0 and 100 %.",
-        ),
-    ]
-
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -285,6 +277,18 @@ class CaeActivity(models.Model):
     # ------------------------------------------------------------------
     # Constraints and onchanges
     # ------------------------------------------------------------------
+    @api.constrains("contribution_rate")
+    def _check_contribution_rate(self):
+        for activity in self:
+            if not 0 <= activity.contribution_rate <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The contribution rate of %(activity)s must be between 0 and "
+                        "100 %%.",
+                        activity=activity.name,
+                    )
+                )
+
     @api.constrains("vehicle_type", "vehicle_fiscal_power")
     def _check_vehicle(self):
         for activity in self:
@@ -340,15 +344,13 @@ class CaeActivity(models.Model):
             lambda a: not a.analytic_account_id
         )._create_analytic_accounts()
         activities._record_stage_history()
+        activities.flush_recordset(["member_partner_ids"])
         return activities
 
     def write(self, vals):
-        if "stage" not in vals:
-            result = super().write(vals)
-            if "stage_date" in vals:
-                self._correct_current_stage_date()
-            return result
-        changed = self.filtered(lambda a: a.stage != vals["stage"])
+        changed = self.browse()
+        if "stage" in vals:
+            changed = self.filtered(lambda a: a.stage != vals["stage"])
         unchanged = self - changed
         result = True
         if unchanged:
@@ -360,6 +362,10 @@ class CaeActivity(models.Model):
             changed_vals = {"stage_date": fields.Date.context_today(self), **vals}
             result = super(CaeActivity, changed).write(changed_vals) and result
             changed._record_stage_history()
+        if {"entrepreneur_id", "co_entrepreneur_ids"} & vals.keys():
+            # Portal record rules test the members through a many2many that Odoo's
+            # search does not flush by itself.
+            self.flush_recordset(["member_partner_ids"])
         return result
 
     def _correct_current_stage_date(self):

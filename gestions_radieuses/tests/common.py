@@ -1,5 +1,7 @@
 """Shared fixtures: a CAE with a user per role, two entrepreneurs, a second company."""
 
+from contextlib import contextmanager
+
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -100,3 +102,11 @@ class CaeCommon(TransactionCase):
             "gestions_radieuses.document_type_liability_insurance"
         )
         cls.type_contract = cls.env.ref("gestions_radieuses.document_type_contract")
+
+    @contextmanager
+    def assertRaisesRegex(self, expected_exception, expected_regex):
+        """Like Odoo's assertRaises, in a savepoint rolled back on the error, so that
+        a test can show that a refused change left nothing behind."""
+        with self.assertRaises(expected_exception) as context:
+            yield context
+        self.assertRegex(str(context.exception), expected_regex)
