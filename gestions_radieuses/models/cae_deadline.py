@@ -163,10 +163,18 @@ class CaeDeadline(models.Model):
             {"done_date": self._today(), "done_by_id": self.env.user.id},
         )
 
+    def _check_staff(self):
+        if self.env.user.share and not self.env.su:
+            raise AccessError(
+                self.env._("Only the support team can cancel or reopen a deadline.")
+            )
+
     def action_cancel(self):
+        self._check_staff()
         return self._set_state("cancelled", ("todo",))
 
     def action_reopen(self):
+        self._check_staff()
         return self._set_state(
             "todo", ("done", "cancelled"), {"done_date": False, "done_by_id": False}
         )

@@ -122,6 +122,11 @@ class TestDeadlineAccess(CaeCalendarCommon):
             self.deadline_a.with_user(self.entrepreneur_a).unlink()
         self.assertEqual(self.deadline_b.state, "todo")
         self.assertEqual(self.staff_deadline_a.state, "todo")
+        with self.assertRaises(AccessError):
+            self.deadline_a.with_user(self.entrepreneur_a).action_cancel()
         self.deadline_a.with_user(self.entrepreneur_a).action_done()
         self.assertEqual(self.deadline_a.state, "done")
         self.assertEqual(self.deadline_a.done_by_id, self.entrepreneur_a)
+        with self.assertRaises(AccessError):
+            self.deadline_a.with_user(self.entrepreneur_a).action_reopen()
+        self.assertEqual(self.deadline_a.state, "done")
