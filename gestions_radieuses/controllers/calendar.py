@@ -224,9 +224,9 @@ class CaeCalendarPortal(CaePortal):
         cal.add("x-wr-calname", name)
         cal.add("name", name)
         cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", FEED_REFRESH)
+        cal.add("x-published-ttl", icalendar.vDuration(FEED_REFRESH))
         db_uuid = env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        host = base_url.split("://", 1)[-1].split("/", 1)[0]
+        host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         support = env._("Your support team takes care of it.")
         now = datetime.now(timezone.utc)
         for deadline in deadlines:
@@ -249,7 +249,8 @@ class CaeCalendarPortal(CaePortal):
                 deadline.due_date, time()
             )
             event.add("last-modified", modified.replace(tzinfo=timezone.utc))
-            description = html2plaintext(deadline.explanation or "")
+            # Plain text: calendar apps show the description as is (no *bold*).
+            description = html2plaintext(deadline.explanation or "").replace("*", "")
             if deadline.actor == "staff":
                 description = f"{support}\n\n{description}".strip()
             event.add("description", f"{description}\n\n{base_url}/my/calendar")

@@ -259,10 +259,15 @@ class CaeDeadline(models.Model):
         already late. To-do deadlines that no longer match are moved or cancelled,
         done ones are never touched. With ``activities``, only those are considered.
 
-        Concurrency: the rows are written with INSERT ... ON CONFLICT DO NOTHING
-        against the unique index on (rule, activity, period): a second worker running
-        at the same moment waits for the first one's rows and skips them, without an
-        error or a retry. Queries: a few per rule, none per activity.
+        Concurrency: rows are written with INSERT ... ON CONFLICT DO NOTHING against
+        the unique index on (rule, activity, period), so the database itself refuses
+        a duplicate, whatever runs at the same moment. A second worker inserting the
+        same row waits for the first one's transaction; under Odoo's REPEATABLE READ
+        isolation it then fails with a serialization error, which Odoo retries for
+        an HTTP request (the cron simply runs again the next day) and the retry sees
+        the rows and skips them. This was preferred to a savepoint-and-retry loop:
+        one statement per batch, no per-row exception handling, and no window in
+        which a duplicate could exist. Queries: a few per rule, none per activity.
         """
         Rule = self.env["cae.deadline.rule"].sudo()
         if rules is None:
