@@ -84,12 +84,17 @@ class CaeDeadline(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("rule_id.name", "period_start", "period_end")
-    @api.depends_context("lang")
+    @api.depends("rule_id.name", "period_start", "period_end", "activity_id.name")
+    @api.depends_context("lang", "cae_deadline_show_activity")
     def _compute_display_name(self):
         locale = get_lang(self.env).code
+        # The support team's views say whose deadline it is.
+        show_activity = self.env.context.get("cae_deadline_show_activity")
         for deadline in self:
-            deadline.display_name = deadline._label(locale)
+            label = deadline._label(locale)
+            if show_activity and deadline.activity_id:
+                label = f"{label} · {deadline.activity_id.sudo().name}"
+            deadline.display_name = label
 
     def _label(self, locale):
         """“Expense report — March 2027”: what is due and for which period."""

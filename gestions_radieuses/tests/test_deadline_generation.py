@@ -33,6 +33,12 @@ class TestDeadlineGeneration(CaeCalendarCommon):
             first.with_context(lang="fr_FR").display_name,
             "Test expense report — mars 2027",
         )
+        self.assertEqual(
+            first.with_context(
+                lang="en_US", cae_deadline_show_activity=True
+            ).display_name,
+            "Test expense report — March 2027 · Activity A",
+        )
         self.assertEqual(first.entrepreneur_id, self.partner_a)
         self.assertEqual(first.advisor_id, self.advisor)
         self.assertEqual(first.category, "expenses")
@@ -202,6 +208,9 @@ class TestDeadlineGeneration(CaeCalendarCommon):
         self.assertTrue(deadline.is_late)
         self.assertIn(deadline, self.Deadline.search([("is_late", "=", True)]))
         self.assertNotIn(deadline, self.Deadline.search([("is_late", "=", False)]))
+        self.assertGreaterEqual(self.activity_b.deadline_late_count, 1)
+        action = self.activity_b.action_view_deadlines()
+        self.assertIn(deadline, self.Deadline.search(action["domain"]))
 
     def test_interview_relative(self):
         self.activity_a.stage_date = date(2026, 12, 1)
