@@ -48,12 +48,20 @@ class ResCompany(models.Model):
                 )
 
     def write(self, vals):
-        result = super().write(vals)
+        # Saving the settings writes every field: regenerate only on a real change.
+        changed = self.browse()
         if "cae_deadline_horizon_months" in vals:
+            changed = self.filtered(
+                lambda c: (
+                    c.cae_deadline_horizon_months != vals["cae_deadline_horizon_months"]
+                )
+            )
+        result = super().write(vals)
+        if changed:
             rules = (
                 self.env["cae.deadline.rule"]
                 .sudo()
-                .search([("company_id", "in", self.ids)])
+                .search([("company_id", "in", changed.ids)])
             )
             rules._generate_deadlines()
         return result
