@@ -1,4 +1,4 @@
-"""Shared fixtures: a CAE with one user per role, two entrepreneurs and a second company."""
+"""Shared fixtures: a CAE, one user per role, two entrepreneurs, a second company."""
 
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
