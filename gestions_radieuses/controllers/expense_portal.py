@@ -181,10 +181,11 @@ class CaeExpensePortal(CaePortal):
         vals = {}
         activity = env["cae.activity"]
         if str(post.get("activity_id", "")).isdigit():
+            # Another entrepreneur's activity is not found: the same as no activity.
             activity = activity.search([("id", "=", int(post["activity_id"]))])
-        if not activity:
+        elif not post.get("activity_id"):
             activities = activity.search([])
-            activity = activities if len(activities) == 1 else activity.browse()
+            activity = activities if len(activities) == 1 else activity
         if not activity:
             errors["activity_id"] = env._("Choose the activity this expense is for.")
         vals["activity_id"] = activity.id

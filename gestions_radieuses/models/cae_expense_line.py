@@ -214,23 +214,20 @@ class CaeExpenseLine(models.Model):
                         reasons[attachment.res_id].add("file")
         candidates = lines.filtered(lambda line: not line.is_regularisation)
         if candidates:
-            groups = self.sudo()._read_group(
+            same = defaultdict(set)
+            for other in self.sudo().search_fetch(
                 [
                     ("activity_id", "in", candidates.activity_id.ids),
                     ("date", "in", list(set(candidates.mapped("date")))),
                     ("is_regularisation", "=", False),
                 ],
                 ["activity_id", "date", "amount_total"],
-                ["id:array_agg"],
-            )
-            same = {
-                (activity.id, date, amount): ids
-                for activity, date, amount, ids in groups
-                if len(ids) > 1
-            }
+            ):
+                key = (other.activity_id.id, other.date, round(other.amount_total, 2))
+                same[key].add(other.id)
             for line in candidates:
-                ids = same.get((line.activity_id.id, line.date, line.amount_total), [])
-                others = set(ids) - {line.id}
+                key = (line.activity_id.id, line.date, round(line.amount_total, 2))
+                others = same.get(key, set()) - {line.id}
                 if others:
                     duplicates[line.id] |= others
                     reasons[line.id].add("amount")

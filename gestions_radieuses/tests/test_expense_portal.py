@@ -1,5 +1,6 @@
 import base64
 
+from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import PNG_BYTES
@@ -27,7 +28,7 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
     def _post(self, url, data=None, files=None, csrf=True):
         data = dict(data or {})
         if csrf:
-            data["csrf_token"] = self.csrf_token()
+            data["csrf_token"] = http.Request.csrf_token(self)
         return self.url_open(url, data=data, files=files, allow_redirects=False)
 
     def _new_expense(self, files=None, **extra):

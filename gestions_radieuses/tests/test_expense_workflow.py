@@ -132,6 +132,7 @@ class TestExpenseLines(CaeExpenseCommon):
         line_2 = self._line(amount_total=42.0, category_id=self.cat_receptions.id)
         line_3 = self._line(amount_total=42.5)
         line_b = self._line(activity=self.activity_b, amount_total=42.0)
+        (line_1 | line_2 | line_3 | line_b).invalidate_recordset()
         self.assertEqual(line_1.duplicate_line_ids, line_2)
         self.assertIn("same date and amount", line_1.duplicate_reason)
         self.assertFalse(line_3.duplicate_line_ids)
@@ -377,6 +378,7 @@ class TestExpenseAccess(CaeExpenseCommon):
             )
         # A co-entrepreneur of a collective sees the activity's reports.
         self.activity_b.co_entrepreneur_ids = self.partner_a
+        self.env.flush_all()
         self.assertIn(line_b.report_id, Report.search([]))
 
     def test_receipts_readable_by_entrepreneur_and_staff_only(self):
