@@ -80,25 +80,26 @@ class CaeMileageRegularisationWizard(models.TransientModel):
                 power=power,
                 electric=self.env._(", electric") if electric else "",
             )
+            bonus = ""
+            if electric:
+                bonus_pct = f"{scale.electric_bonus:g}"
+                bonus = self.env._(", +%(bonus)s %% electric", bonus=bonus_pct)
+            figures = {
+                "km": f"{totals['km']:g}",
+                "rate": f"{band.rate:g}",
+                "fixed": f"{band.fixed_amount:g}",
+                "due": f"{due:.2f}",
+                "paid": f"{paid:.2f}",
+                "difference": f"{difference:+.2f}",
+            }
             note = self.env._(
                 "%(vehicle)s, %(km)s km in %(year)s: %(km)s × %(rate)s + %(fixed)s"
                 "%(bonus)s = %(due)s due by the scale; %(paid)s already paid per "
                 "trip; regularisation %(difference)s.",
                 vehicle=vehicle,
-                km=f"{totals['km']:g}",
                 year=self.year,
-                rate=f"{band.rate:g}",
-                fixed=f"{band.fixed_amount:g}",
-                bonus=(
-                    self.env._(
-                        ", +%(bonus)s %% electric", bonus=f"{scale.electric_bonus:g}"
-                    )
-                    if electric
-                    else ""
-                ),
-                due=f"{due:.2f}",
-                paid=f"{paid:.2f}",
-                difference=f"{difference:+.2f}",
+                bonus=bonus,
+                **figures,
             )
             vals = None
             if not currency.is_zero(difference):
