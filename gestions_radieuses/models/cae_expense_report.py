@@ -4,7 +4,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import format_date
 
 EDITABLE_STATES = ("draft", "refused")
@@ -295,7 +295,8 @@ class CaeExpenseReport(models.Model):
         self.flush_recordset()
         mode = SQL("FOR SHARE") if share else SQL("FOR UPDATE NOWAIT")
         try:
-            with self.env.cr.savepoint(flush=False):
+            # A busy row is expected here, not a bad query worth an error log.
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
                 self.env.cr.execute(
                     SQL(
                         "SELECT id FROM cae_expense_report WHERE id IN %s %s",
