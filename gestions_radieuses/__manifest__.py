@@ -29,11 +29,21 @@
         "views/portal_calendar_templates.xml",
         "views/menus.xml",
         "views/portal_templates.xml",
+        "data/cae_expense_data.xml",
+        "data/cae_mileage_scale_data.xml",
+        "views/cae_expense_category_views.xml",
+        "views/cae_mileage_scale_views.xml",
+        "views/cae_expense_line_views.xml",
+        "views/cae_expense_report_views.xml",
+        "views/res_config_settings_expense_views.xml",
+        "views/menus_expense.xml",
+        "views/portal_expense_templates.xml",
     ],
     "demo": [
         "demo/cae_demo_users.xml",
         "demo/cae_activity_demo.xml",
         "demo/cae_deadline_demo.xml",
+        "demo/cae_expense_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,4 +1,3 @@
 from . import portal
-
-# isort: split
 from . import calendar
+from . import expense_portal

@@ -17,6 +17,18 @@ class ResCompany(models.Model):
         help="Plan in which an analytic account is created for each new activity.",
     )
 
+    cae_expense_payable_account = fields.Char(
+        string="Account for amounts owed to entrepreneurs",
+        default="425",
+        help="Credited with the total of each approved expense report in the "
+        "accounting export.",
+    )
+    cae_expense_journal_code = fields.Char(
+        string="Expense journal code",
+        default="NDF",
+        help="Journal code written on each line of the accounting export.",
+    )
+
     _sql_constraints = [
         (
             "cae_upload_max_size_mb_positive",
