@@ -15,3 +15,6 @@ from . import test_expense_export
 from . import test_expense_mileage
 from . import test_expense_portal
 from . import test_expense_workflow
+
+# Both together: submitting the month closes its deadline.
+from . import test_expense_calendar
