@@ -151,6 +151,7 @@ class CaeExpensePortal(CaePortal):
             "today": fields.Date.to_string(fields.Date.context_today(env.user)),
             "accepted_types": ", ".join(MIMETYPE_LABELS[m] for m in RECEIPT_MIMETYPES),
             "max_upload_mb": env.company.cae_upload_max_size_mb,
+            "currency": env.company.currency_id,
             "page_name": "cae_expense_new",
             "line": line,
         }
