@@ -20,19 +20,6 @@ KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
 class CaeExpensePortal(CaePortal):
     """Expenses from the portal: add one in seconds, see the month, submit it."""
 
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "cae_expense_todo" in counters:
-            Report = request.env["cae.expense.report"]
-            values["cae_expense_todo"] = (
-                Report.search_count(
-                    [("state", "in", ("draft", "refused")), ("line_count", ">", 0)]
-                )
-                if Report.has_access("read")
-                else 0
-            )
-        return values
-
     # ------------------------------------------------------------------
     # Lists
     # ------------------------------------------------------------------
