@@ -20,19 +20,6 @@ KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
 class CaeExpensePortal(CaePortal):
     """Expenses from the portal: add one in seconds, see the month, submit it."""
 
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "cae_expense_todo" in counters:
-            Report = request.env["cae.expense.report"]
-            values["cae_expense_todo"] = (
-                Report.search_count(
-                    [("state", "in", ("draft", "refused")), ("line_count", ">", 0)]
-                )
-                if Report.has_access("read")
-                else 0
-            )
-        return values
-
     # ------------------------------------------------------------------
     # Lists
     # ------------------------------------------------------------------
@@ -151,6 +138,7 @@ class CaeExpensePortal(CaePortal):
             "today": fields.Date.to_string(fields.Date.context_today(env.user)),
             "accepted_types": ", ".join(MIMETYPE_LABELS[m] for m in RECEIPT_MIMETYPES),
             "max_upload_mb": env.company.cae_upload_max_size_mb,
+            "currency": env.company.currency_id,
             "page_name": "cae_expense_new",
             "line": line,
         }

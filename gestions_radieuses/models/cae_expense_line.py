@@ -3,7 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import RECEIPT_MIMETYPES, check_uploaded_attachments
 from .cae_expense_category import VAT_RATES
@@ -13,8 +13,25 @@ from .cae_mileage_scale import VEHICLE_TYPES
 MAX_TRIP_KM = 2000
 # A line older than this many months needs a look from the accountant.
 OLD_LINE_MONTHS = 3
-# Fields of a line that decide its mileage amount.
-MILEAGE_FIELDS = {"distance_km", "date", "category_id", "activity_id"}
+# Fields of a line that decide its mileage amount (or would override it).
+MILEAGE_FIELDS = {
+    "distance_km",
+    "date",
+    "category_id",
+    "activity_id",
+    "amount_total",
+    "amount_vat",
+    "vat_rate",
+}
+# Fields only the cooperative sets: entrepreneurs never write them, even over RPC.
+STAFF_ONLY_FIELDS = {
+    "is_regularisation",
+    "regularisation_note",
+    "vehicle_type",
+    "vehicle_fiscal_power",
+    "vehicle_electric",
+    "mileage_scale_id",
+}
 
 
 class CaeExpenseLine(models.Model):
@@ -328,8 +345,24 @@ class CaeExpenseLine(models.Model):
     # ------------------------------------------------------------------
     # CRUD: lines land in this month's report of their activity
     # ------------------------------------------------------------------
+    def _check_staff_only_fields(self, vals_list):
+        if self.env.su or not self.env.user.share:
+            return
+        if any(STAFF_ONLY_FIELDS & set(vals) for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "The vehicle and the year-end regularisation of an expense are "
+                    "set by the cooperative."
+                )
+            )
+
+    def _is_mileage_update(self):
+        """Amount written by _update_mileage itself (never from a user's call)."""
+        return self.env.su and self.env.context.get("cae_mileage_update")
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_staff_only_fields(vals_list)
         Report = self.env["cae.expense.report"]
         activity_ids = {vals.get("activity_id") for vals in vals_list} - {None, False}
         activities = self.env["cae.activity"].browse(activity_ids)
@@ -366,7 +399,8 @@ class CaeExpenseLine(models.Model):
         return lines
 
     def write(self, vals):
-        if not self.env.context.get("cae_mileage_update"):
+        self._check_staff_only_fields([vals])
+        if not self._is_mileage_update():
             self.report_id._check_editable()
         if "activity_id" in vals or "date" in vals:
             if "report_id" in vals:
@@ -390,9 +424,7 @@ class CaeExpenseLine(models.Model):
         else:
             result = super().write(vals)
         self._check_report_consistency()
-        if not self.env.context.get("cae_mileage_update") and MILEAGE_FIELDS & set(
-            vals
-        ):
+        if not self._is_mileage_update() and MILEAGE_FIELDS & set(vals):
             self.filtered("is_mileage")._update_mileage()
         return result
 
@@ -430,7 +462,7 @@ class CaeExpenseLine(models.Model):
             scale = self.env["cae.mileage.scale"]._find(
                 line.date.year, activity.vehicle_type, activity.vehicle_fiscal_power
             )
-            line.with_context(cae_mileage_update=True).write(
+            line.sudo().with_context(cae_mileage_update=True).write(
                 {
                     "vehicle_type": activity.vehicle_type,
                     "vehicle_fiscal_power": activity.vehicle_fiscal_power,

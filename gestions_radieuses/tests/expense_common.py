@@ -17,6 +17,12 @@ class CaeExpenseCommon(CaeCommon):
         cls.Line = cls.env["cae.expense.line"]
         cls.Report = cls.env["cae.expense.report"]
         cls.today = fields.Date.context_today(cls.Line)
+        # Tests with trips dated today keep working once 2026 is over: the CAE adds
+        # each year's scale as data; here the last shipped one stands in for it.
+        Scale = cls.env["cae.mileage.scale"]
+        if not Scale.search_count([("year", "=", cls.today.year)]):
+            for scale in Scale.search([("year", "=", 2026)]):
+                scale.copy({"year": cls.today.year})
 
     @classmethod
     def _line(cls, activity=None, user=None, **vals):

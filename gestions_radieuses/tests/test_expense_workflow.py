@@ -168,6 +168,38 @@ class TestExpenseWorkflow(CaeExpenseCommon):
             self.line.with_user(self.entrepreneur_a)._attach_receipts(
                 [("r.png", PNG_BYTES)]
             )
+        # The internal flags of the workflow give nothing to a user's call.
+        with self.assertRaises(UserError):
+            self.line.with_user(self.entrepreneur_a).with_context(
+                cae_mileage_update=True
+            ).write({"amount_total": 1.0})
+        with self.assertRaises(UserError):
+            self.report.with_user(self.accountant).with_context(
+                cae_expense_transition=True
+            ).write({"state": "approved"})
+
+    def test_staff_only_fields(self):
+        Line = self.line.with_user(self.entrepreneur_a)
+        for vals in (
+            {"is_regularisation": True},
+            {"vehicle_fiscal_power": 1},
+        ):
+            with self.assertRaises(AccessError):
+                Line.write(vals)
+        with self.assertRaises(AccessError):
+            self._line(
+                user=self.entrepreneur_a, amount_total=-50, is_regularisation=True
+            )
+        # A trip's amount always comes from the scale.
+        trip = self._line(
+            user=self.entrepreneur_a,
+            category_id=self.cat_mileage.id,
+            distance_km=10,
+            trip_from="A",
+            trip_to="B",
+        )
+        trip.with_user(self.entrepreneur_a).amount_total = 500.0
+        self.assertAlmostEqual(trip.amount_total, 6.36, 2)
 
     def test_submit_refused(self):
         with self.assertRaises(AccessError):
