@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 export PYTHON
 
-.PHONY: help demo demo-reset test lint dev-tools pot bench clean
+.PHONY: help deps demo demo-reset test lint dev-tools pot bench clean
 
 help:
 	@echo "make demo        Odoo + module + French demo data on http://localhost:8069"
@@ -14,15 +14,19 @@ help:
 	@echo "make pot         regenerate i18n/gestions_radieuses.pot and merge it into fr.po"
 	@echo "make bench       the benchmark of bench/ (see README)"
 
-dev-tools:
-	@$(PYTHON) -c "import pylint_odoo, polib, icalendar, websocket" 2>/dev/null \
+deps:
+	@$(PYTHON) -c "import icalendar" 2>/dev/null \
+	  || $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+
+dev-tools: deps
+	@$(PYTHON) -c "import pylint_odoo, polib, websocket" 2>/dev/null \
 	  && $(PYTHON) -m ruff --version >/dev/null 2>&1 \
 	  || $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-demo:
+demo: deps
 	@bash scripts/demo.sh
 
-demo-reset:
+demo-reset: deps
 	@RESET=1 bash scripts/demo.sh
 
 lint: dev-tools

@@ -34,7 +34,7 @@ exists=$(as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -Atc \
     "SELECT 1 FROM pg_database WHERE datname = '$db'" postgres)
 if [ "$exists" != 1 ]; then
     echo "Creating the demo database (a few minutes the first time)..."
-    "${ODOO_CMD[@]}" "${common[@]}" -i gestions_radieuses --with-demo \
+    "${ODOO_CMD[@]}" "${common[@]}" -i gestions_radieuses \
         --load-language=fr_FR --stop-after-init --log-level=warn
     # French as the language of the company and of every demo user.
     "${ODOO_CMD[@]}" shell "${common[@]}" --log-level=warn --no-http <<'PY' >/dev/null

@@ -1,1 +1,3 @@
 from . import portal
+from . import calendar
+from . import expense_portal

@@ -1,10 +1,21 @@
-from . import (
-    cae_accompaniment,
-    cae_activity,
-    cae_activity_document,
-    cae_activity_stage_history,
-    cae_document_type,
-    res_company,
-    res_config_settings,
-    res_partner,
-)
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import cae_document_type
+from . import cae_activity
+from . import cae_activity_stage_history
+from . import cae_activity_document
+from . import cae_accompaniment
+
+# The administrative calendar (issue 3).
+from . import cae_deadline_rule
+from . import cae_deadline
+from . import cae_activity_calendar
+from . import cae_activity_document_calendar
+from . import cae_accompaniment_calendar
+
+# Simplified expense forms (issue 4).
+from . import cae_expense_category
+from . import cae_mileage_scale
+from . import cae_expense_report
+from . import cae_expense_line

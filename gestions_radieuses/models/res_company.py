@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -16,6 +17,18 @@ class ResCompany(models.Model):
         help="Plan in which an analytic account is created for each new activity.",
     )
 
+    cae_expense_payable_account = fields.Char(
+        string="Account for amounts owed to entrepreneurs",
+        default="425",
+        help="Credited with the total of each approved expense report in the "
+        "accounting export.",
+    )
+    cae_expense_journal_code = fields.Char(
+        string="Expense journal code",
+        default="NDF",
+        help="Journal code written on each line of the accounting export.",
+    )
+
     _sql_constraints = [
         (
             "cae_upload_max_size_mb_positive",
@@ -30,3 +43,37 @@ class ResCompany(models.Model):
         return self.env.ref(
             "gestions_radieuses.analytic_plan_activities", raise_if_not_found=False
         )
+
+    # Administrative calendar
+    cae_deadline_horizon_months = fields.Integer(
+        string="Deadline horizon (months)",
+        default=12,
+        help="Deadlines are prepared this many months ahead (1 to 36).",
+    )
+
+    @api.constrains("cae_deadline_horizon_months")
+    def _check_cae_deadline_horizon_months(self):
+        for company in self:
+            if not 1 <= company.cae_deadline_horizon_months <= 36:
+                raise ValidationError(
+                    self.env._("The deadline horizon must be between 1 and 36 months.")
+                )
+
+    def write(self, vals):
+        # Saving the settings writes every field: regenerate only on a real change.
+        changed = self.browse()
+        if "cae_deadline_horizon_months" in vals:
+            changed = self.filtered(
+                lambda c: (
+                    c.cae_deadline_horizon_months != vals["cae_deadline_horizon_months"]
+                )
+            )
+        result = super().write(vals)
+        if changed:
+            rules = (
+                self.env["cae.deadline.rule"]
+                .sudo()
+                .search([("company_id", "in", changed.ids)])
+            )
+            rules._generate_deadlines()
+        return result

@@ -10,3 +10,12 @@ class ResConfigSettings(models.TransientModel):
     cae_analytic_plan_id = fields.Many2one(
         related="company_id.cae_analytic_plan_id", readonly=False
     )
+    cae_deadline_horizon_months = fields.Integer(
+        related="company_id.cae_deadline_horizon_months", readonly=False
+    )
+    cae_expense_payable_account = fields.Char(
+        related="company_id.cae_expense_payable_account", readonly=False
+    )
+    cae_expense_journal_code = fields.Char(
+        related="company_id.cae_expense_journal_code", readonly=False
+    )

@@ -1,3 +1,20 @@
 from . import test_activity
 from . import test_activity_access
 from . import test_activity_portal
+
+# The administrative calendar (issue 3).
+from . import test_calendar_dates
+from . import test_calendar_portal
+from . import test_deadline_access
+from . import test_deadline_digest
+from . import test_deadline_generation
+
+# Simplified expense forms (issue 4).
+from . import test_expense_concurrency
+from . import test_expense_export
+from . import test_expense_mileage
+from . import test_expense_portal
+from . import test_expense_workflow
+
+# Both together: submitting the month closes its deadline.
+from . import test_expense_calendar

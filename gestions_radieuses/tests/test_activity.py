@@ -264,6 +264,36 @@ class TestActivity(CaeCommon):
         record.action_cancel()
         self.assertEqual(record.state, "cancelled")
 
+    def test_list_computations_do_not_grow_with_activities(self):
+        """Counts shown in lists and on the portal are read in batch."""
+
+        def queries_for(count):
+            activities = self.env["cae.activity"].create(
+                [
+                    {"name": f"Batch {i}", "entrepreneur_id": self.partner_a.id}
+                    for i in range(count)
+                ]
+            )
+            for activity in activities:
+                self._interview(1, activity=activity)
+            self._document(date(2030, 1, 1))
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            activities.read(
+                [
+                    "document_count",
+                    "document_alert_count",
+                    "interview_count_12m",
+                    "interview_missing",
+                ]
+            )
+            return self.cr.sql_log_count - before
+
+        few = queries_for(3)
+        self.assertGreater(few, 0)
+        self.assertEqual(few, queries_for(30))
+
     @property
     def activities(self):
         return self.activity_a | self.activity_b

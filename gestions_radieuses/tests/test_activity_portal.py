@@ -1,3 +1,4 @@
+import base64
 import json
 import re
 from datetime import date
@@ -126,6 +127,26 @@ class TestActivityPortal(HttpCase, CaeCommon):
             response = self._upload(self.activity_a, PDF_BYTES, csrf=False)
             self.assertEqual(response.status_code, 400)
         self.assertFalse((self.activity_a | self.activity_b).document_ids)
+
+    def test_document_file_of_someone_else_is_not_served(self):
+        document = self.env["cae.activity.document"].create(
+            {
+                "activity_id": self.activity_b.id,
+                "type_id": self.type_contract.id,
+                "file": base64.b64encode(PDF_BYTES),
+                "file_name": "contract-b.pdf",
+            }
+        )
+        url = f"/web/content/cae.activity.document/{document.id}/file?download=true"
+        self.authenticate("cae_entrepreneur_b", "cae_entrepreneur_b")
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, PDF_BYTES)
+        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        with mute_logger("odoo.http", "odoo.addons.base.models.ir_rule"):
+            response = self.url_open(url)
+        self.assertIn(response.status_code, (403, 404))
+        self.assertNotIn(b"%PDF", response.content)
 
     def test_anonymous_is_sent_to_login(self):
         response = self.url_open(

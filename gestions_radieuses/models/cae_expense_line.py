@@ -1,0 +1,516 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import RECEIPT_MIMETYPES, check_uploaded_attachments
+from .cae_expense_category import VAT_RATES
+from .cae_mileage_scale import VEHICLE_TYPES
+
+# Longest trip one mileage line may hold; longer trips are split or checked by hand.
+MAX_TRIP_KM = 2000
+# A line older than this many months needs a look from the accountant.
+OLD_LINE_MONTHS = 3
+# Fields of a line that decide its mileage amount (or would override it).
+MILEAGE_FIELDS = {
+    "distance_km",
+    "date",
+    "category_id",
+    "activity_id",
+    "amount_total",
+    "amount_vat",
+    "vat_rate",
+}
+# Fields only the cooperative sets: entrepreneurs never write them, even over RPC.
+STAFF_ONLY_FIELDS = {
+    "is_regularisation",
+    "regularisation_note",
+    "vehicle_type",
+    "vehicle_fiscal_power",
+    "vehicle_electric",
+    "mileage_scale_id",
+}
+
+
+class CaeExpenseLine(models.Model):
+    _name = "cae.expense.line"
+    _description = "Expense"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    report_id = fields.Many2one(
+        "cae.expense.report",
+        string="Expense report",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+        check_company=True,
+        help="This month's report of the activity, found or created automatically.",
+    )
+    activity_id = fields.Many2one(
+        "cae.activity",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="activity_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(related="report_id.state", store=True, index=True)
+    spent_by_id = fields.Many2one(
+        "res.partner",
+        string="Spent by",
+        index=True,
+        help="Which of the activity's entrepreneurs spent it.",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    category_id = fields.Many2one(
+        "cae.expense.category",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    is_mileage = fields.Boolean(related="category_id.is_mileage", store=True)
+    name = fields.Char(string="Description")
+    amount_total = fields.Monetary(
+        string="Amount incl. VAT", currency_field="currency_id"
+    )
+    vat_rate = fields.Selection(
+        VAT_RATES,
+        string="VAT rate",
+        compute="_compute_vat_rate",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    amount_vat = fields.Monetary(
+        string="VAT",
+        compute="_compute_amount_vat",
+        store=True,
+        readonly=False,
+        precompute=True,
+        currency_field="currency_id",
+        help="Computed from the rate; correct it to the VAT printed on the receipt.",
+    )
+    amount_untaxed = fields.Monetary(
+        string="Amount excl. VAT",
+        compute="_compute_amount_untaxed",
+        store=True,
+        precompute=True,
+        currency_field="currency_id",
+    )
+    # Mileage
+    trip_from = fields.Char(string="From")
+    trip_to = fields.Char(string="To")
+    distance_km = fields.Float(string="Kilometres", digits=(10, 1))
+    vehicle_type = fields.Selection(VEHICLE_TYPES, readonly=True)
+    vehicle_fiscal_power = fields.Integer(string="Fiscal power (CV)", readonly=True)
+    vehicle_electric = fields.Boolean(string="Fully electric", readonly=True)
+    mileage_scale_id = fields.Many2one(
+        "cae.mileage.scale", string="Mileage scale", readonly=True
+    )
+    is_regularisation = fields.Boolean(
+        string="Year-end regularisation",
+        readonly=True,
+        help="Difference between the mileage paid per trip and the banded scale on "
+        "the year's total distance.",
+    )
+    regularisation_note = fields.Text(string="Computation", readonly=True)
+    # Receipts are attachments of the line (res_model / res_id).
+    receipt_ids = fields.Many2many(
+        "ir.attachment", string="Receipts", compute="_compute_receipts"
+    )
+    receipt_count = fields.Integer(compute="_compute_receipts")
+    receipt_missing = fields.Boolean(compute="_compute_receipts")
+    # What the accountant should look at
+    vat_mismatch = fields.Boolean(
+        string="VAT does not match the rate", compute="_compute_vat_mismatch"
+    )
+    duplicate_line_ids = fields.Many2many(
+        "cae.expense.line",
+        string="Possible duplicates",
+        compute="_compute_duplicates",
+    )
+    duplicate_reason = fields.Char(compute="_compute_duplicates")
+    is_old = fields.Boolean(
+        string="More than three months old", compute="_compute_is_old"
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("category_id")
+    def _compute_vat_rate(self):
+        for line in self:
+            line.vat_rate = line.category_id.vat_rate or "0"
+
+    def _expected_vat(self):
+        self.ensure_one()
+        rate = float(self.vat_rate or 0)
+        return self.currency_id.round(self.amount_total * rate / (100 + rate))
+
+    @api.depends("amount_total", "vat_rate")
+    def _compute_amount_vat(self):
+        for line in self:
+            line.amount_vat = line._expected_vat()
+
+    @api.depends("amount_total", "amount_vat")
+    def _compute_amount_untaxed(self):
+        for line in self:
+            line.amount_untaxed = line.amount_total - line.amount_vat
+
+    @api.depends("amount_total", "amount_vat", "vat_rate")
+    def _compute_vat_mismatch(self):
+        for line in self:
+            line.vat_mismatch = not line.is_regularisation and bool(
+                line.currency_id.compare_amounts(line.amount_vat, line._expected_vat())
+            )
+
+    def _compute_receipts(self):
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                ],
+                order="id",
+            )
+        )
+        by_line = defaultdict(list)
+        for attachment in attachments:
+            by_line[attachment.res_id].append(attachment.id)
+        for line in self:
+            ids = by_line.get(line.id, [])
+            line.receipt_ids = [fields.Command.set(ids)]
+            line.receipt_count = len(ids)
+            line.receipt_missing = (
+                not ids
+                and line.category_id.receipt_required
+                and not line.is_mileage
+                and not line.is_regularisation
+            )
+
+    def _compute_duplicates(self):
+        """Same receipt file anywhere in the company, or same activity, date, amount."""
+        duplicates = defaultdict(set)
+        reasons = defaultdict(set)
+        lines = self.filtered("id")
+        Attachment = self.env["ir.attachment"].sudo()
+        own = Attachment.search(
+            [("res_model", "=", self._name), ("res_id", "in", lines.ids)]
+        )
+        if own:
+            same_files = Attachment.search(
+                [
+                    ("res_model", "=", self._name),
+                    ("checksum", "in", list(set(own.mapped("checksum")))),
+                ]
+            )
+            by_checksum = defaultdict(set)
+            for attachment in same_files:
+                by_checksum[attachment.checksum].add(attachment.res_id)
+            other_ids = {res_id for ids in by_checksum.values() for res_id in ids}
+            companies = {
+                line.id: line.company_id.id
+                for line in self.sudo().browse(other_ids).exists()
+            }
+            for attachment in own:
+                for other_id in by_checksum[attachment.checksum]:
+                    if other_id != attachment.res_id and companies.get(
+                        other_id
+                    ) == companies.get(attachment.res_id):
+                        duplicates[attachment.res_id].add(other_id)
+                        reasons[attachment.res_id].add("file")
+        candidates = lines.filtered(lambda line: not line.is_regularisation)
+        if candidates:
+            same = defaultdict(set)
+            for other in self.sudo().search_fetch(
+                [
+                    ("activity_id", "in", candidates.activity_id.ids),
+                    ("date", "in", list(set(candidates.mapped("date")))),
+                    ("is_regularisation", "=", False),
+                ],
+                ["activity_id", "date", "amount_total"],
+            ):
+                key = (other.activity_id.id, other.date, round(other.amount_total, 2))
+                same[key].add(other.id)
+            for line in candidates:
+                key = (line.activity_id.id, line.date, round(line.amount_total, 2))
+                others = same.get(key, set()) - {line.id}
+                if others:
+                    duplicates[line.id] |= others
+                    reasons[line.id].add("amount")
+        for line in self:
+            line.duplicate_line_ids = [
+                fields.Command.set(sorted(duplicates.get(line.id, ())))
+            ]
+            why = reasons.get(line.id, set())
+            line.duplicate_reason = ", ".join(
+                label
+                for key, label in (
+                    ("file", self.env._("same receipt file")),
+                    ("amount", self.env._("same date and amount")),
+                )
+                if key in why
+            )
+
+    @api.depends("date")
+    def _compute_is_old(self):
+        limit = fields.Date.context_today(self) - relativedelta(months=OLD_LINE_MONTHS)
+        for line in self:
+            line.is_old = not line.is_regularisation and line.date < limit
+
+    @api.depends("category_id", "name", "date", "amount_total")
+    def _compute_display_name(self):
+        for line in self:
+            label = line.name or line.category_id.name or ""
+            line.display_name = f"{fields.Date.to_string(line.date)} · {label}"
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("amount_total", "date", "distance_km", "category_id")
+    def _check_values(self):
+        today = fields.Date.context_today(self)
+        oldest = today - relativedelta(years=1)
+        for line in self:
+            if line.is_regularisation:
+                continue
+            if line.date > today:
+                raise ValidationError(
+                    self.env._(
+                        "The date %(date)s is in the future: enter the day you spent "
+                        "it.",
+                        date=line.date,
+                    )
+                )
+            if line.date < oldest:
+                raise ValidationError(
+                    self.env._(
+                        "The date %(date)s is more than a year ago: such an old "
+                        "expense can no longer be refunded this way. Talk to your "
+                        "support team.",
+                        date=line.date,
+                    )
+                )
+            if line.is_mileage:
+                if line.distance_km <= 0 or line.distance_km > MAX_TRIP_KM:
+                    raise ValidationError(
+                        self.env._(
+                            "Enter the kilometres of the trip: more than 0 and at "
+                            "most %(max)s km for one line.",
+                            max=MAX_TRIP_KM,
+                        )
+                    )
+            elif line.currency_id.compare_amounts(line.amount_total, 0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Enter the amount you paid, including VAT: it must be more "
+                        "than zero."
+                    )
+                )
+            if line.amount_vat < 0 or line.amount_vat > line.amount_total:
+                raise ValidationError(
+                    self.env._(
+                        "The VAT (%(vat)s) cannot be negative nor more than the amount "
+                        "including VAT (%(total)s).",
+                        vat=line.amount_vat,
+                        total=line.amount_total,
+                    )
+                )
+
+    @api.constrains("spent_by_id", "activity_id")
+    def _check_spent_by(self):
+        for line in self:
+            if (
+                line.spent_by_id
+                and line.spent_by_id not in line.activity_id.sudo().member_partner_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s does not run the activity %(activity)s.",
+                        person=line.spent_by_id.name,
+                        activity=line.activity_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD: lines land in this month's report of their activity
+    # ------------------------------------------------------------------
+    def _check_staff_only_fields(self, vals_list):
+        if self.env.su or not self.env.user.share:
+            return
+        if any(STAFF_ONLY_FIELDS & set(vals) for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "The vehicle and the year-end regularisation of an expense are "
+                    "set by the cooperative."
+                )
+            )
+
+    def _is_mileage_update(self):
+        """Amount written by _update_mileage itself (never from a user's call)."""
+        return self.env.su and self.env.context.get("cae_mileage_update")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_staff_only_fields(vals_list)
+        Report = self.env["cae.expense.report"]
+        activity_ids = {vals.get("activity_id") for vals in vals_list} - {None, False}
+        activities = self.env["cae.activity"].browse(activity_ids)
+        # The activity must be one the user may see (portal rules included).
+        activities.check_access("read")
+        keys = set()
+        for vals in vals_list:
+            if vals.get("report_id"):
+                report = Report.browse(vals["report_id"])
+                vals.setdefault("activity_id", report.activity_id.id)
+                vals.setdefault("date", report.date)
+            elif not vals.get("activity_id"):
+                raise ValidationError(
+                    self.env._("Choose the activity this expense is for.")
+                )
+            date = fields.Date.to_date(
+                vals.get("date") or fields.Date.context_today(self)
+            )
+            vals["date"] = date
+            if not vals.get("report_id"):
+                keys.add((vals["activity_id"], date.replace(day=1)))
+        reports = Report.sudo()._get_or_create(keys)
+        for vals in vals_list:
+            if not vals.get("report_id"):
+                vals["report_id"] = reports[
+                    (vals["activity_id"], vals["date"].replace(day=1))
+                ].id
+            if not self.env.su and self.env.user.share:
+                vals.setdefault("spent_by_id", self.env.user.partner_id.id)
+        Report.browse({vals["report_id"] for vals in vals_list})._check_editable()
+        lines = super().create(vals_list)
+        lines._check_report_consistency()
+        lines.filtered("is_mileage")._update_mileage()
+        return lines
+
+    def write(self, vals):
+        self._check_staff_only_fields([vals])
+        if not self._is_mileage_update():
+            self.report_id._check_editable()
+        if "activity_id" in vals or "date" in vals:
+            if "report_id" in vals:
+                raise UserError(self.env._("Change the date, not the report."))
+            result = True
+            for line in self:
+                activity_id = vals.get("activity_id", line.activity_id.id)
+                date = fields.Date.to_date(vals.get("date", line.date))
+                report = (
+                    self.env["cae.expense.report"]
+                    .sudo()
+                    ._get_or_create({(activity_id, date.replace(day=1))})[
+                        (activity_id, date.replace(day=1))
+                    ]
+                )
+                report.with_env(self.env)._check_editable()
+                result = (
+                    super(CaeExpenseLine, line).write({**vals, "report_id": report.id})
+                    and result
+                )
+        else:
+            result = super().write(vals)
+        self._check_report_consistency()
+        if not self._is_mileage_update() and MILEAGE_FIELDS & set(vals):
+            self.filtered("is_mileage")._update_mileage()
+        return result
+
+    def unlink(self):
+        self.report_id._check_editable()
+        return super().unlink()
+
+    def _check_report_consistency(self):
+        for line in self:
+            if line.report_id.activity_id != line.activity_id or (
+                line.report_id.date != line.date.replace(day=1)
+                and not line.is_regularisation
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "An expense belongs to the report of its activity and month."
+                    )
+                )
+
+    def _update_mileage(self):
+        """Vehicle from the activity, amount from the scale of the trip's year."""
+        for line in self:
+            if line.is_regularisation:
+                continue
+            activity = line.activity_id.sudo()
+            if not activity.vehicle_type:
+                raise ValidationError(
+                    self.env._(
+                        "No vehicle is recorded for the activity %(activity)s: ask "
+                        "your advisor to add it (type and fiscal power) before "
+                        "entering a trip.",
+                        activity=activity.name,
+                    )
+                )
+            scale = self.env["cae.mileage.scale"]._find(
+                line.date.year, activity.vehicle_type, activity.vehicle_fiscal_power
+            )
+            line.sudo().with_context(cae_mileage_update=True).write(
+                {
+                    "vehicle_type": activity.vehicle_type,
+                    "vehicle_fiscal_power": activity.vehicle_fiscal_power,
+                    "vehicle_electric": activity.vehicle_electric,
+                    "mileage_scale_id": scale.id,
+                    "vat_rate": "0",
+                    "amount_vat": 0.0,
+                    "amount_total": scale._trip_amount(
+                        line.distance_km, activity.vehicle_electric, line.currency_id
+                    ),
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Receipts
+    # ------------------------------------------------------------------
+    def _attach_receipts(self, files):
+        """Attach receipts given as [(filename, data)], checked like every upload."""
+        self.ensure_one()
+        self.check_access("write")
+        self.report_id._check_editable()
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": filename,
+                        "raw": data,
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                    for filename, data in files
+                ]
+            )
+        )
+        check_uploaded_attachments(
+            self.env, attachments, RECEIPT_MIMETYPES, self.company_id
+        )
+        return attachments
+
+    def action_view_receipts(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Receipts"),
+            "res_model": "ir.attachment",
+            "view_mode": "kanban,list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            "context": {"default_res_model": self._name, "default_res_id": self.id},
+        }

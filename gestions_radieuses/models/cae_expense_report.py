@@ -1,0 +1,539 @@
+from collections import defaultdict
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, mute_logger
+from odoo.tools.misc import format_date
+
+EDITABLE_STATES = ("draft", "refused")
+
+
+class CaeExpenseReport(models.Model):
+    """One expense report (note de dépenses) per activity and month."""
+
+    _name = "cae.expense.report"
+    _description = "Expense report"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number", readonly=True, copy=False, default="/", index="trigram"
+    )
+    activity_id = fields.Many2one(
+        "cae.activity",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="activity_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    entrepreneur_id = fields.Many2one(
+        related="activity_id.entrepreneur_id", store=True, index=True
+    )
+    advisor_id = fields.Many2one(related="activity_id.advisor_id")
+    date = fields.Date(
+        string="Month",
+        required=True,
+        readonly=True,
+        index=True,
+        help="First day of the month the report covers.",
+    )
+    month_label = fields.Char(string="Month name", compute="_compute_month_label")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("refused", "Refused"),
+            ("paid", "Paid"),
+        ],
+        required=True,
+        default="draft",
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    line_ids = fields.One2many("cae.expense.line", "report_id", string="Expenses")
+    line_count = fields.Integer(compute="_compute_amounts", store=True)
+    amount_untaxed = fields.Monetary(
+        string="Total excl. VAT", compute="_compute_amounts", store=True
+    )
+    amount_vat = fields.Monetary(string="VAT", compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(
+        string="Total incl. VAT", compute="_compute_amounts", store=True
+    )
+    amount_mileage = fields.Monetary(
+        string="Mileage", compute="_compute_amounts", store=True
+    )
+    distance_km = fields.Float(
+        string="Kilometres", compute="_compute_amounts", store=True, digits=(10, 1)
+    )
+    refusal_reason = fields.Text(
+        readonly=True, tracking=True, help="Shown to the entrepreneur."
+    )
+    submitted_date = fields.Datetime(readonly=True, copy=False)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_date = fields.Datetime(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    payment_date = fields.Date(readonly=True, copy=False, tracking=True)
+    amount_paid = fields.Monetary(readonly=True, copy=False, tracking=True)
+    amount_residual = fields.Monetary(
+        string="Left to pay", compute="_compute_amount_residual", store=True
+    )
+    exported = fields.Boolean(readonly=True, copy=False, index=True, tracking=True)
+    export_date = fields.Datetime(readonly=True, copy=False)
+    # What needs a look before deciding
+    missing_receipt_count = fields.Integer(
+        string="Missing receipts", compute="_compute_checks"
+    )
+    vat_mismatch_count = fields.Integer(
+        string="VAT to check", compute="_compute_checks"
+    )
+    duplicate_count = fields.Integer(
+        string="Possible duplicates", compute="_compute_checks"
+    )
+    old_line_count = fields.Integer(
+        string="Lines over 3 months", compute="_compute_checks"
+    )
+    needs_attention = fields.Boolean(
+        string="Needs a look",
+        compute="_compute_checks",
+        search="_search_needs_attention",
+    )
+    check_summary = fields.Char(string="To look at", compute="_compute_checks")
+
+    _sql_constraints = [
+        (
+            "activity_month_unique",
+            "UNIQUE(activity_id, date)",
+            "An activity has one expense report per month.",
+        ),
+        (
+            "amount_paid_positive",
+            "CHECK(amount_paid >= 0)",
+            "The amount paid cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends(
+        "line_ids.amount_total",
+        "line_ids.amount_vat",
+        "line_ids.amount_untaxed",
+        "line_ids.distance_km",
+        "line_ids.is_mileage",
+    )
+    def _compute_amounts(self):
+        totals = defaultdict(lambda: defaultdict(float))
+        for line in self.line_ids:
+            values = totals[line.report_id.id]
+            values["count"] += 1
+            values["untaxed"] += line.amount_untaxed
+            values["vat"] += line.amount_vat
+            values["total"] += line.amount_total
+            if line.is_mileage:
+                values["mileage"] += line.amount_total
+                values["km"] += line.distance_km
+        for report in self:
+            values = totals[report.id]
+            round_ = report.currency_id.round
+            report.line_count = int(values["count"])
+            report.amount_untaxed = round_(values["untaxed"])
+            report.amount_vat = round_(values["vat"])
+            report.amount_total = round_(values["total"])
+            report.amount_mileage = round_(values["mileage"])
+            report.distance_km = values["km"]
+
+    @api.depends("amount_total", "amount_paid", "state")
+    def _compute_amount_residual(self):
+        for report in self:
+            due = report.state in ("approved", "paid")
+            report.amount_residual = (
+                report.amount_total - report.amount_paid if due else 0.0
+            )
+
+    @api.depends("date")
+    def _compute_month_label(self):
+        for report in self:
+            report.month_label = (
+                format_date(self.env, report.date, date_format="MMMM y")
+                if report.date
+                else ""
+            )
+
+    @api.depends("activity_id", "month_label", "name")
+    def _compute_display_name(self):
+        for report in self:
+            report.display_name = self.env._(
+                "%(number)s · %(activity)s · %(month)s",
+                number=report.name,
+                activity=report.activity_id.sudo().name,
+                month=report.month_label,
+            )
+
+    def _compute_checks(self):
+        lines = self.line_ids
+        # Computed in one batch for all the lines of all the reports.
+        lines.mapped("receipt_missing")
+        lines.mapped("duplicate_line_ids")
+        for report in self:
+            report_lines = report.line_ids
+            report.missing_receipt_count = len(report_lines.filtered("receipt_missing"))
+            report.vat_mismatch_count = len(report_lines.filtered("vat_mismatch"))
+            report.duplicate_count = len(report_lines.filtered("duplicate_line_ids"))
+            report.old_line_count = len(report_lines.filtered("is_old"))
+            labels = []
+            for count, label in (
+                (report.missing_receipt_count, self.env._("missing receipts")),
+                (report.vat_mismatch_count, self.env._("VAT to check")),
+                (report.duplicate_count, self.env._("possible duplicates")),
+                (report.old_line_count, self.env._("lines over 3 months")),
+            ):
+                if count:
+                    labels.append(f"{count} {label}")
+            report.check_summary = ", ".join(labels)
+            report.needs_attention = bool(labels)
+
+    def _search_needs_attention(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        # Only reports still waiting for a decision are worth checking.
+        reports = self.search([("state", "=", "submitted")])
+        flagged = reports.filtered("needs_attention").ids
+        if (operator == "=") == value:
+            return [("id", "in", flagged)]
+        return [("id", "not in", flagged)]
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for report in self:
+            report.access_url = f"/my/expenses/{report.id}"
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].sudo().next_by_code("cae.expense.report")
+                    or "/"
+                )
+            if vals.get("date"):
+                vals["date"] = fields.Date.to_date(vals["date"]).replace(day=1)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        protected = {"state", "amount_paid", "exported"} & set(vals)
+        # Only the workflow methods (as superuser, with their flag) change these.
+        transition = self.env.su and self.env.context.get("cae_expense_transition")
+        if protected and not transition:
+            raise UserError(
+                self.env._(
+                    "Use the buttons of the expense report (submit, approve, refuse, "
+                    "register a payment, export) to change its state."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_empty_drafts(self):
+        for report in self:
+            if report.state not in EDITABLE_STATES or report.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Only an empty report not yet submitted can be deleted; "
+                        "“%(report)s” is kept with the accounting records.",
+                        report=report.display_name,
+                    )
+                )
+
+    @api.model
+    def _get_or_create(self, keys):
+        """Reports for {(activity_id, first day of month)}, created when missing."""
+        if not keys:
+            return {}
+        activity_ids = list({activity_id for activity_id, _month in keys})
+        months = list({month for _activity_id, month in keys})
+        existing = self.search(
+            [("activity_id", "in", activity_ids), ("date", "in", months)]
+        )
+        reports = {(r.activity_id.id, r.date): r for r in existing}
+        missing = [key for key in keys if key not in reports]
+        if missing:
+            created = self.create(
+                [
+                    {"activity_id": activity_id, "date": month}
+                    for activity_id, month in missing
+                ]
+            )
+            reports.update({(r.activity_id.id, r.date): r for r in created})
+        return reports
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _lock(self, share=False):
+        """Lock the reports' rows so two people cannot act on them at once.
+
+        Transitions take an exclusive lock without waiting (the second person gets a
+        clear message); line changes take a shared lock and wait for a transition to
+        end. Under Odoo's repeatable-read isolation, a change committed meanwhile
+        makes the request retry, so the state checked below is always current.
+        """
+        if not self.ids:
+            return
+        self.flush_recordset()
+        mode = SQL("FOR SHARE") if share else SQL("FOR UPDATE NOWAIT")
+        try:
+            # A busy row is expected here, not a bad query worth an error log.
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM cae_expense_report WHERE id IN %s %s",
+                        tuple(self.ids),
+                        mode,
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                self.env._(
+                    "Someone else is working on this expense report right now. "
+                    "Try again in a moment."
+                )
+            ) from error
+        self.invalidate_recordset(["state"])
+
+    def _check_editable(self):
+        """Lines can be added, changed or removed only while the report is a draft
+        or has been refused (sent back for correction)."""
+        self.sudo()._lock(share=True)
+        for report in self.sudo():
+            if report.state not in EDITABLE_STATES:
+                raise UserError(
+                    self.env._(
+                        "The expense report %(report)s is %(state)s: its expenses "
+                        "can no longer be changed. New expenses go in the report of "
+                        "their month while it is not submitted.",
+                        report=report.name,
+                        state=report._state_label(),
+                    )
+                )
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _check_state(self, allowed):
+        for report in self:
+            if report.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "The expense report %(report)s is %(state)s: this is not "
+                        "possible any more (someone may have just done it).",
+                        report=report.name,
+                        state=report._state_label(),
+                    )
+                )
+
+    def _check_staff(self, group="gestions_radieuses.group_accountant"):
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._("Only the accountants of the cooperative can do this.")
+            )
+        self.check_access("write")
+
+    def _transition(self, vals):
+        return self.sudo().with_context(cae_expense_transition=True).write(vals)
+
+    def action_submit(self):
+        """The entrepreneur (or the support team for them) hands in the month."""
+        self.check_access("read")
+        user = self.env.user
+        if not self.env.su and user.share:
+            partner = user.commercial_partner_id
+            for report in self.sudo():
+                members = report.activity_id.member_partner_ids
+                if not (members & partner) and not (
+                    members.commercial_partner_id & partner
+                ):
+                    raise AccessError(
+                        self.env._("You can only submit your own expense reports.")
+                    )
+        elif not self.env.su and not (
+            user.has_group("gestions_radieuses.group_advisor")
+            or user.has_group("gestions_radieuses.group_accountant")
+        ):
+            raise AccessError(self.env._("You cannot submit expense reports."))
+        self._lock()
+        self._check_state(EDITABLE_STATES)
+        empty = self.filtered(lambda r: not r.sudo().line_ids)
+        if empty:
+            raise UserError(
+                self.env._(
+                    "The expense report %(report)s has no expense yet: add them "
+                    "before submitting the month.",
+                    report=empty[0].name,
+                )
+            )
+        self._transition(
+            {
+                "state": "submitted",
+                "submitted_date": fields.Datetime.now(),
+                "submitted_by_id": user.id,
+            }
+        )
+        for report in self.sudo():
+            report.message_post(
+                body=self.env._("Submitted by %(user)s.", user=user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._close_calendar_deadlines()
+        return True
+
+    def _close_calendar_deadlines(self):
+        """Mark the calendar's expense-report deadline of the month done (issue 3)."""
+        if "cae.deadline" not in self.env:
+            return
+        by_month = defaultdict(lambda: self.env["cae.activity"])
+        for report in self.sudo():
+            by_month[report.date] |= report.activity_id
+        for month, activities in by_month.items():
+            self.env["cae.deadline"].sudo()._close_by_event(
+                "expense_report_submitted", activities, month
+            )
+
+    def action_approve(self):
+        self._check_staff()
+        self._lock()
+        self._check_state(("submitted",))
+        partner = self.env.user.partner_id
+        for report in self.sudo():
+            if not self.env.su and partner in report.activity_id.member_partner_ids:
+                raise AccessError(
+                    self.env._(
+                        "You cannot approve your own expense report %(report)s: "
+                        "another accountant must do it.",
+                        report=report.name,
+                    )
+                )
+        return self._transition(
+            {
+                "state": "approved",
+                "approved_date": fields.Datetime.now(),
+                "approved_by_id": self.env.user.id,
+                "refusal_reason": False,
+            }
+        )
+
+    def action_refuse(self, reason):
+        """Send the reports back to the entrepreneur with the reason, lines intact."""
+        self._check_staff()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "Say why the report is refused: the entrepreneur reads it to "
+                    "correct it."
+                )
+            )
+        self._lock()
+        self._check_state(("submitted",))
+        self._transition({"state": "refused", "refusal_reason": reason})
+        for report in self.sudo():
+            report.message_post(
+                body=self.env._("Refused: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=report.activity_id.member_partner_ids.ids,
+            )
+        return True
+
+    def action_register_payment(self, amount=None, date=None):
+        """Record a payment; without an amount, what is left to pay is paid."""
+        self._check_staff()
+        self._lock()
+        self._check_state(("approved", "paid"))
+        date = date or fields.Date.context_today(self)
+        for report in self.sudo():
+            paid = report.amount_residual if amount is None else amount
+            if report.currency_id.compare_amounts(paid, 0) <= 0:
+                raise UserError(
+                    self.env._(
+                        "The amount paid for %(report)s must be more than zero.",
+                        report=report.name,
+                    )
+                )
+            if report.currency_id.compare_amounts(paid, report.amount_residual) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(amount)s is more than what is left to pay on %(report)s "
+                        "(%(residual)s).",
+                        amount=paid,
+                        report=report.name,
+                        residual=report.amount_residual,
+                    )
+                )
+            report._transition(
+                {
+                    "state": "paid",
+                    "amount_paid": report.amount_paid + paid,
+                    "payment_date": date,
+                }
+            )
+        return True
+
+    def _mark_exported(self):
+        self._transition({"exported": True, "export_date": fields.Datetime.now()})
+
+    # ------------------------------------------------------------------
+    # Backend buttons (wizards)
+    # ------------------------------------------------------------------
+    def action_open_refuse_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Refuse expense reports"),
+            "res_model": "cae.expense.refuse.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_report_ids": self.ids},
+        }
+
+    def action_open_payment_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Register a payment"),
+            "res_model": "cae.expense.payment.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_report_ids": self.ids},
+        }
+
+    @api.model
+    def _portal_home_summary(self):
+        """This month's total and what is left to do, for the portal home tile."""
+        user = self.env.user
+        if not user.share or not self.has_access("read"):
+            return None
+        if not self.env["cae.activity"].search_count([], limit=1):
+            return None
+        month = fields.Date.context_today(self).replace(day=1)
+        current = self.search([("date", "=", month)])
+        todo = self.search_count(
+            [("state", "in", EDITABLE_STATES), ("line_count", ">", 0)]
+        )
+        return {
+            "total": sum(current.mapped("amount_total")),
+            "currency": self.env.company.currency_id,
+            "todo": todo,
+        }

@@ -1,0 +1,162 @@
+from datetime import timedelta
+
+import icalendar
+
+from odoo import fields, http
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common_calendar import CaeCalendarCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCalendarPortal(CaeCalendarCommon, HttpCase):
+    """The portal page, marking done over HTTP, the feed and its token."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Over HTTP the server's real today applies.
+        cls.today = fields.Date.today()
+        cls.env = cls.env(context=dict(cls.env.context, cae_today=cls.today))
+        cls.Deadline = cls.Deadline.with_env(cls.env)
+        cls.rule_once = cls.Rule.with_env(cls.env).create(
+            {
+                "name": "Tour deadline",
+                "recurrence": "once",
+                "date_once": cls.today + timedelta(days=10),
+                "explanation": "<p>Keep every receipt in the envelope.</p>",
+            }
+        )
+        cls.Deadline._generate(rules=cls.test_rules | cls.rule_once, today=cls.today)
+        cls.deadline_a = cls.deadlines(cls.rule_once, cls.activity_a)
+        cls.deadline_b = cls.deadlines(cls.rule_once, cls.activity_b)
+        cls.staff_deadline_a = cls.deadlines(cls.rule_staff, cls.activity_a)[0]
+
+    def post(self, url, data=None, csrf=True):
+        # A non-empty body, so that the request is a POST even without a token.
+        data = dict(data or {"submit": "1"})
+        if csrf:
+            data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(url, data=data, allow_redirects=False)
+
+    def test_page_shows_only_mine(self):
+        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        response = self.url_open("/my/calendar")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Tour deadline", response.text)
+        self.assertIn("Keep every receipt", response.text)
+        self.assertIn(f"/my/calendar/{self.deadline_a.id}/done", response.text)
+        self.assertNotIn(f"/my/calendar/{self.deadline_b.id}/done", response.text)
+        self.assertNotIn(f"/my/calendar/{self.staff_deadline_a.id}/done", response.text)
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["cae_deadline_count"]}
+        )
+        expected = self.Deadline.with_user(self.entrepreneur_a).search_count(
+            [("state", "=", "todo"), ("due_date", "<=", self.today + timedelta(14))]
+        )
+        self.assertEqual(counters["cae_deadline_count"], expected)
+        self.assertGreaterEqual(expected, 1)
+
+    def test_mark_done(self):
+        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        # Another entrepreneur's deadline: as if it did not exist.
+        response = self.post(f"/my/calendar/{self.deadline_b.id}/done")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.deadline_b.state, "todo")
+        # The support team's: refused with an explanation.
+        response = self.post(f"/my/calendar/{self.staff_deadline_a.id}/done")
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("support team", response.text)
+        self.assertEqual(self.staff_deadline_a.state, "todo")
+        # Without the CSRF token: refused.
+        with mute_logger("odoo.http"):
+            response = self.post(f"/my/calendar/{self.deadline_a.id}/done", csrf=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.deadline_a.state, "todo")
+        response = self.post(f"/my/calendar/{self.deadline_a.id}/done")
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.deadline_a.state, "done")
+        self.assertEqual(self.deadline_a.done_by_id, self.entrepreneur_a)
+        # Twice: a clear refusal, nothing changes.
+        response = self.post(f"/my/calendar/{self.deadline_a.id}/done")
+        self.assertEqual(response.status_code, 403)
+
+    def test_digest_frequency(self):
+        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        response = self.post("/my/calendar/digest", {"frequency": "daily"})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.partner_a.cae_digest_frequency, "daily")
+        response = self.post("/my/calendar/digest", {"frequency": "hourly"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.partner_a.cae_digest_frequency, "daily")
+
+    def feed(self, url):
+        return self.url_open(url.replace(self.base_url(), ""))
+
+    def test_feed(self):
+        url = self.partner_a._cae_calendar_feed_url()
+        self.assertTrue(url.endswith(".ics"))
+        response = self.feed(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.headers["Content-Type"].startswith("text/calendar"))
+        calendar = icalendar.Calendar.from_ical(response.content)
+        events = {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+        mine = self.Deadline.search(
+            [("activity_id", "=", self.activity_a.id), ("state", "=", "todo")]
+        )
+        self.assertEqual(len(events), len(mine))
+        self.assertEqual(len(set(events)), len(events))
+        tour = next(e for e in events.values() if str(e["summary"]) == "Tour deadline")
+        self.assertEqual(tour.decoded("dtstart"), self.deadline_a.due_date)
+        self.assertIn("Keep every receipt", str(tour["description"]))
+        self.assertNotIn("Activity B", response.text)
+
+        # Deadlines deleted and generated again keep their UID.
+        rules = self.test_rules | self.rule_once
+        ours = self.Deadline.search(
+            [("activity_id", "=", self.activity_a.id), ("rule_id", "in", rules.ids)]
+        )
+        uids = {
+            uid
+            for uid, event in events.items()
+            if str(event["summary"]).startswith(("Tour", "Test"))
+        }
+        self.assertEqual(len(uids), len(ours))
+        ours.unlink()
+        self.Deadline._generate(rules=rules, today=self.today)
+        again = icalendar.Calendar.from_ical(self.feed(url).content)
+        self.assertLessEqual(uids, {str(e["uid"]) for e in again.walk("VEVENT")})
+
+    def test_feed_wrong_or_revoked_token(self):
+        url = self.partner_a._cae_calendar_feed_url()
+        token = url.split("/cae/calendar/")[1][: -len(".ics")]
+        secret = token.split("-", 1)[1]
+        for wrong in (
+            f"{self.partner_a.id}-{secret[:-2]}xx",
+            f"{self.partner_b.id}-{secret}",
+            f"{self.partner_a.id}-",
+            "nothing",
+            f"999999999-{secret}",
+        ):
+            with self.subTest(token=wrong):
+                response = self.url_open(f"/cae/calendar/{wrong}.ics")
+                self.assertEqual(response.status_code, 404)
+        # A new link from the portal: the old one stops working.
+        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        response = self.post("/my/calendar/token")
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.feed(url).status_code, 404)
+        new_url = self.partner_a._cae_calendar_feed_url()
+        self.assertNotEqual(new_url, url)
+        self.assertEqual(self.feed(new_url).status_code, 200)
+        # Without the CSRF token, no new link.
+        with mute_logger("odoo.http"):
+            response = self.post("/my/calendar/token", csrf=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.partner_a._cae_calendar_feed_url(), new_url)
+
+    def test_tour(self):
+        self.start_tour("/my", "cae_calendar_tour", login="cae_entrepreneur_a")
+        self.assertEqual(self.deadline_a.state, "done")
+        self.assertEqual(self.deadline_a.done_by_id, self.entrepreneur_a)

@@ -1,0 +1,168 @@
+import base64
+import csv
+import io
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+EXPORT_COLUMNS = [
+    "date",
+    "journal",
+    "account",
+    "analytic",
+    "label",
+    "reference",
+    "debit",
+    "credit",
+]
+
+
+def _previous_month_start(env):
+    return fields.Date.context_today(env["res.users"]).replace(day=1) - relativedelta(
+        months=1
+    )
+
+
+class CaeExpenseExportWizard(models.TransientModel):
+    _name = "cae.expense.export.wizard"
+    _description = "Export expense reports to accounting"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date(
+        string="From month",
+        required=True,
+        default=lambda self: _previous_month_start(self.env),
+    )
+    date_to = fields.Date(
+        string="To month",
+        required=True,
+        default=lambda self: _previous_month_start(self.env),
+    )
+    include_exported = fields.Boolean(
+        string="Export again reports already exported",
+        help="Only to redo an export: the entries would otherwise be counted twice.",
+    )
+    report_count = fields.Integer(
+        string="Reports to export", compute="_compute_report_count"
+    )
+    export_file = fields.Binary(readonly=True, attachment=False)
+    export_filename = fields.Char(readonly=True)
+
+    @api.depends("company_id", "date_from", "date_to", "include_exported")
+    def _compute_report_count(self):
+        for wizard in self:
+            wizard.report_count = (
+                self.env["cae.expense.report"].search_count(wizard._report_domain())
+                if wizard.date_from and wizard.date_to
+                else 0
+            )
+
+    def _report_domain(self):
+        self.ensure_one()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "in", ("approved", "paid")),
+            ("date", ">=", self.date_from.replace(day=1)),
+            ("date", "<=", self.date_to),
+        ]
+        if not self.include_exported:
+            domain.append(("exported", "=", False))
+        return domain
+
+    def action_export(self):
+        self.ensure_one()
+        reports = self.env["cae.expense.report"].search(
+            self._report_domain(), order="date, name"
+        )
+        if not reports:
+            raise UserError(
+                self.env._("No approved expense report left to export for this period.")
+            )
+        reports._check_staff()
+        content = self._build_csv(reports)
+        reports._mark_exported()
+        self.write(
+            {
+                "export_file": base64.b64encode(content.encode("utf-8")),
+                "export_filename": (
+                    f"expenses_{fields.Date.to_string(self.date_from)[:7]}_"
+                    f"{fields.Date.to_string(self.date_to)[:7]}.csv"
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/export_file/"
+            f"{self.export_filename}?download=true",
+            "target": "self",
+        }
+
+    @api.model
+    def _entry_rows(self, report):
+        """Balanced journal entry of one report, as a list of row dicts."""
+        company = report.company_id
+        currency = report.currency_id
+        date = report.date + relativedelta(months=1, days=-1)
+        activity = report.activity_id.sudo()
+        analytic = activity.analytic_account_id.code or ""
+        label = self.env._(
+            "Expenses %(activity)s %(month)s",
+            activity=activity.name,
+            month=report.month_label,
+        )
+        expense = defaultdict(float)
+        vat = defaultdict(float)
+        for line in report.sudo().line_ids:
+            expense[line.category_id.account_code] += line.amount_untaxed
+            if line.amount_vat:
+                vat[line.category_id.vat_account_code] += line.amount_vat
+        rows = []
+
+        def add(account, amount, analytic_code, debit_side):
+            amount = currency.round(amount)
+            if currency.is_zero(amount):
+                return
+            if amount < 0:
+                amount, debit_side = -amount, not debit_side
+            rows.append(
+                {
+                    "date": fields.Date.to_string(date),
+                    "journal": company.cae_expense_journal_code or "",
+                    "account": account,
+                    "analytic": analytic_code,
+                    "label": label,
+                    "reference": report.name,
+                    "debit": amount if debit_side else 0.0,
+                    "credit": 0.0 if debit_side else amount,
+                }
+            )
+
+        for account in sorted(expense):
+            add(account, expense[account], analytic, True)
+        for account in sorted(vat):
+            add(account, vat[account], "", True)
+        add(
+            company.cae_expense_payable_account or "425", report.amount_total, "", False
+        )
+        return rows
+
+    @api.model
+    def _build_csv(self, reports):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, delimiter=";")
+        writer.writeheader()
+        for report in reports:
+            for row in self._entry_rows(report):
+                writer.writerow(
+                    {
+                        **row,
+                        "debit": f"{row['debit']:.2f}",
+                        "credit": f"{row['credit']:.2f}",
+                    }
+                )
+        return buffer.getvalue()

@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+
+
+class CaeExpensePaymentWizard(models.TransientModel):
+    _name = "cae.expense.payment.wizard"
+    _description = "Register expense report payments"
+
+    report_ids = fields.Many2many("cae.expense.report", string="Expense reports")
+    report_count = fields.Integer(compute="_compute_amount_residual")
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
+    amount_residual = fields.Monetary(
+        string="Left to pay", compute="_compute_amount_residual"
+    )
+    amount = fields.Monetary(
+        string="Amount paid",
+        help="For one report, a partial payment is possible; several reports are "
+        "paid in full.",
+    )
+    payment_date = fields.Date(required=True, default=fields.Date.context_today)
+
+    @api.depends("report_ids")
+    def _compute_amount_residual(self):
+        for wizard in self:
+            wizard.report_count = len(wizard.report_ids)
+            wizard.amount_residual = sum(wizard.report_ids.mapped("amount_residual"))
+
+    @api.onchange("report_ids")
+    def _onchange_report_ids(self):
+        self.amount = self.amount_residual
+
+    def action_pay(self):
+        self.ensure_one()
+        amount = self.amount if len(self.report_ids) == 1 else None
+        self.report_ids.action_register_payment(amount=amount, date=self.payment_date)
+        return {"type": "ir.actions.act_window_close"}

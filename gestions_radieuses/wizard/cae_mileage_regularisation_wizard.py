@@ -1,0 +1,160 @@
+from collections import defaultdict
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CaeMileageRegularisationWizard(models.TransientModel):
+    """Year-end mileage regularisation of one activity.
+
+    Trips are paid at the first band's rate; once the year's distance is known, the
+    banded formula gives what was really due. The difference, positive or negative,
+    goes as one line per vehicle into the activity's December report.
+    """
+
+    _name = "cae.mileage.regularisation.wizard"
+    _description = "Year-end mileage regularisation"
+
+    activity_id = fields.Many2one("cae.activity", required=True)
+    year = fields.Integer(
+        required=True,
+        default=lambda self: (
+            fields.Date.context_today(self).year
+            - (fields.Date.context_today(self).month < 12)
+        ),
+    )
+    computation = fields.Text(compute="_compute_proposal")
+    amount = fields.Float(
+        string="Regularisation", compute="_compute_proposal", digits=(12, 2)
+    )
+
+    def _proposal(self):
+        """[(line values, explanation)] per vehicle used in the year."""
+        self.ensure_one()
+        activity = self.activity_id
+        currency = activity.company_id.currency_id
+        lines = (
+            self.env["cae.expense.line"]
+            .sudo()
+            .search(
+                [
+                    ("activity_id", "=", activity.id),
+                    ("is_mileage", "=", True),
+                    ("date", ">=", date(self.year, 1, 1)),
+                    ("date", "<=", date(self.year, 12, 31)),
+                ]
+            )
+        )
+        groups = defaultdict(lambda: {"km": 0.0, "paid": 0.0})
+        for line in lines:
+            key = (line.vehicle_type, line.vehicle_fiscal_power, line.vehicle_electric)
+            groups[key]["paid"] += line.amount_total
+            if not line.is_regularisation:
+                groups[key]["km"] += line.distance_km
+        types = dict(
+            self.env["cae.mileage.scale"]
+            ._fields["vehicle_type"]
+            ._description_selection(self.env)
+        )
+        category = self.env["cae.expense.category"].search(
+            [
+                ("is_mileage", "=", True),
+                ("company_id", "in", (False, activity.company_id.id)),
+            ],
+            limit=1,
+        )
+        proposal = []
+        for (vtype, power, electric), totals in sorted(
+            groups.items(), key=lambda item: (item[0][0] or "", item[0][1])
+        ):
+            if not totals["km"]:
+                continue
+            scale = self.env["cae.mileage.scale"]._find(self.year, vtype, power)
+            due, band = scale._annual_amount(totals["km"], electric, currency)
+            paid = currency.round(totals["paid"])
+            difference = currency.round(due - paid)
+            vehicle = self.env._(
+                "%(type)s %(power)s CV%(electric)s",
+                type=types.get(vtype, ""),
+                power=power,
+                electric=self.env._(", electric") if electric else "",
+            )
+            bonus = ""
+            if electric:
+                bonus_pct = f"{scale.electric_bonus:g}"
+                bonus = self.env._(", +%(bonus)s %% electric", bonus=bonus_pct)
+            figures = {
+                "km": f"{totals['km']:g}",
+                "rate": f"{band.rate:g}",
+                "fixed": f"{band.fixed_amount:g}",
+                "due": f"{due:.2f}",
+                "paid": f"{paid:.2f}",
+                "difference": f"{difference:+.2f}",
+            }
+            note = self.env._(
+                "%(vehicle)s, %(km)s km in %(year)s: %(km)s × %(rate)s + %(fixed)s"
+                "%(bonus)s = %(due)s due by the scale; %(paid)s already paid per "
+                "trip; regularisation %(difference)s.",
+                vehicle=vehicle,
+                year=self.year,
+                bonus=bonus,
+                **figures,
+            )
+            vals = None
+            if not currency.is_zero(difference):
+                vals = {
+                    "activity_id": activity.id,
+                    "date": date(self.year, 12, 31),
+                    "category_id": category.id,
+                    "name": self.env._(
+                        "Mileage regularisation %(year)s (%(vehicle)s)",
+                        year=self.year,
+                        vehicle=vehicle,
+                    ),
+                    "amount_total": difference,
+                    "vat_rate": "0",
+                    "is_regularisation": True,
+                    "vehicle_type": vtype,
+                    "vehicle_fiscal_power": power,
+                    "vehicle_electric": electric,
+                    "mileage_scale_id": scale.id,
+                    "regularisation_note": note,
+                }
+            proposal.append((vals, note))
+        return proposal
+
+    @api.depends("activity_id", "year")
+    def _compute_proposal(self):
+        for wizard in self:
+            if not wizard.activity_id or not wizard.year:
+                wizard.computation = False
+                wizard.amount = 0.0
+                continue
+            proposal = wizard._proposal()
+            wizard.computation = "\n".join(
+                note for _vals, note in proposal
+            ) or self.env._("No mileage recorded in %(year)s.", year=wizard.year)
+            wizard.amount = sum(
+                vals["amount_total"] for vals, _note in proposal if vals
+            )
+
+    def action_create_lines(self):
+        self.ensure_one()
+        self.env["cae.expense.report"]._check_staff()
+        vals_list = [vals for vals, _note in self._proposal() if vals]
+        if not vals_list:
+            raise UserError(
+                self.env._(
+                    "Nothing to regularise: what was paid per trip matches the scale."
+                )
+            )
+        if not vals_list[0]["category_id"]:
+            raise UserError(self.env._("Create a mileage expense category first."))
+        lines = self.env["cae.expense.line"].create(vals_list)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cae.expense.report",
+            "res_id": lines.report_id[:1].id,
+            "view_mode": "form",
+        }
