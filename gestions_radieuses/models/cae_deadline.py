@@ -14,7 +14,10 @@ from .cae_deadline_rule import CATEGORY_COLORS, RELATIVE
 _logger = logging.getLogger(__name__)
 
 # Rows inserted per INSERT statement when generating.
-INSERT_BATCH = 1000
+INSERT_BATCH = 5000
+# Activities whose deadlines are computed and written together when the whole
+# network is generated: memory stays flat whatever the number of activities.
+SYNC_CHUNK = 250
 # Fields a state change writes; only the action methods may change them.
 STATE_FIELDS = {"state", "done_date", "done_by_id"}
 # Days between two digests, per frequency.
@@ -272,7 +275,8 @@ class CaeDeadline(models.Model):
         an HTTP request (the cron simply runs again the next day) and the retry sees
         the rows and skips them. This was preferred to a savepoint-and-retry loop:
         one statement per batch, no per-row exception handling, and no window in
-        which a duplicate could exist. Queries: a few per rule, none per activity.
+        which a duplicate could exist. Queries: a few per rule (and, for the whole
+        network, per chunk of SYNC_CHUNK activities), none per activity.
         """
         Rule = self.env["cae.deadline.rule"].sudo()
         if rules is None:
@@ -286,10 +290,28 @@ class CaeDeadline(models.Model):
 
     def _sync(self, rules, activities, today):
         self.env.flush_all()
+        if activities is not None:
+            return self._sync_chunk(rules, activities, today)
+        # The whole network: deadlines of the whole CAE (no activity) first, then
+        # every activity, archived ones too (their to-do deadlines are cancelled),
+        # a chunk at a time, so that memory does not grow with the network.
+        totals = self._sync_chunk(rules, None, today)
+        self.env.cr.execute(SQL("SELECT id FROM cae_activity ORDER BY id"))
+        activity_ids = [row[0] for row in self.env.cr.fetchall()]
+        Activity = self.env["cae.activity"].with_context(active_test=False)
+        for ids in split_every(SYNC_CHUNK, activity_ids):
+            counts = self._sync_chunk(rules, Activity.browse(ids), today)
+            for key, value in counts.items():
+                totals[key] += value
+            self.env.invalidate_all()
+        return totals
 
+    def _sync_chunk(self, rules, activities, today):
+        """Sync the deadlines of these activities, or with ``activities=None``
+        those of the whole CAE (without activity)."""
         expected = {}
         for rule in rules:
-            if rule.active:
+            if rule.active and (activities is not None or rule.scope == "company"):
                 expected.update(rule._expected_deadlines(activities, today))
         existing = self._existing_open_deadlines(rules, activities)
         relative_rule_ids = set(rules.filtered(lambda r: r.recurrence in RELATIVE).ids)
@@ -333,7 +355,8 @@ class CaeDeadline(models.Model):
         }
 
     def _existing_open_deadlines(self, rules, activities):
-        """Not-done deadlines of these rules (and activities), by unique key."""
+        """Not-done deadlines of these rules and activities (with ``activities=None``:
+        those without activity), by unique key."""
         if not rules:
             return {}
         query = SQL(
@@ -346,7 +369,7 @@ class CaeDeadline(models.Model):
             rules.ids,
             SQL("AND activity_id = ANY(%s)", activities.ids)
             if activities is not None
-            else SQL(),
+            else SQL("AND activity_id IS NULL"),
         )
         self.env.cr.execute(query)
         return {
@@ -368,42 +391,43 @@ class CaeDeadline(models.Model):
         }
 
     def _insert_deadlines(self, rows):
+        """Insert the rows, one statement per batch: the values travel as one array
+        per column (no SQL text per row), PostgreSQL unnests them."""
         created = 0
         columns = (
-            "rule_id",
-            "activity_id",
-            "company_id",
-            "entrepreneur_id",
-            "advisor_id",
-            "category",
-            "actor",
-            "period_start",
-            "period_end",
-            "due_date",
-            "reminder_date",
+            ("rule_id", "int4"),
+            ("activity_id", "int4"),
+            ("company_id", "int4"),
+            ("entrepreneur_id", "int4"),
+            ("advisor_id", "int4"),
+            ("category", "varchar"),
+            ("actor", "varchar"),
+            ("period_start", "date"),
+            ("period_end", "date"),
+            ("due_date", "date"),
+            ("reminder_date", "date"),
         )
+        names = SQL(", ").join(SQL.identifier(name) for name, _type in columns)
         for batch in split_every(INSERT_BATCH, rows):
-            values = SQL(", ").join(
-                SQL(
-                    "(%s, 'todo', %s, %s, now() at time zone 'UTC', "
-                    "now() at time zone 'UTC')",
-                    SQL(", ").join(row[column] for column in columns),
-                    self.env.uid,
-                    self.env.uid,
-                )
-                for row in batch
+            arrays = SQL(", ").join(
+                SQL(f"%s::{sql_type}[]", [row[name] for row in batch])
+                for name, sql_type in columns
             )
             self.env.cr.execute(
                 SQL(
                     """
                     INSERT INTO cae_deadline (%s, state, create_uid, write_uid,
                                               create_date, write_date)
-                    VALUES %s
+                    SELECT *, 'todo', %s, %s, now() at time zone 'UTC',
+                           now() at time zone 'UTC'
+                      FROM unnest(%s)
                     ON CONFLICT (rule_id, COALESCE(activity_id, 0), period_start)
                     DO NOTHING
                     """,
-                    SQL(", ").join(SQL.identifier(column) for column in columns),
-                    values,
+                    names,
+                    self.env.uid,
+                    self.env.uid,
+                    arrays,
                 )
             )
             created += self.env.cr.rowcount

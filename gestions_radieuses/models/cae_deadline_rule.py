@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from ..tools.calendar_dates import (
@@ -352,18 +353,62 @@ class CaeDeadlineRule(models.Model):
         return self.env["cae.activity"].sudo().search(domain)
 
     def _row(self, activity, period_start, period_end, due_date):
+        people = {
+            activity.id or 0: (activity.entrepreneur_id.id, activity.advisor_id.id)
+        }
+        return self._rows(people, period_start, period_end, due_date)[
+            (self.id, activity.id or 0, period_start)
+        ]
+
+    def _activity_people(self, activities):
+        """{activity id: (lead entrepreneur id, advisor id)}, read once per rule:
+        generation builds tens of thousands of rows, each from plain values.
+        (Generation runs as superuser after flushing: plain SQL reads it all.)"""
+        if not activities:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, entrepreneur_id, advisor_id FROM cae_activity "
+                "WHERE id = ANY(%s)",
+                activities.ids,
+            )
+        )
+        return {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
+
+    def _row_constants(self):
+        """What every deadline of this rule shares, read once."""
         return {
             "rule_id": self.id,
-            "activity_id": activity.id or None,
             "company_id": self.company_id.id,
-            "entrepreneur_id": activity.entrepreneur_id.id or None,
-            "advisor_id": activity.advisor_id.id or None,
             "category": self.category,
             "actor": self.actor,
+            "reminder": timedelta(days=max(self.reminder_days, 0)),
+        }
+
+    def _rows(self, people, period_start, period_end, due_date, constants=None):
+        """{(rule id, activity id, period start): row} for these activities and
+        this period; ``people`` as returned by ``_activity_people``, ``constants``
+        by ``_row_constants`` (read again if not given)."""
+        constants = constants or self._row_constants()
+        rule_id = constants["rule_id"]
+        common = {
+            "rule_id": rule_id,
+            "company_id": constants["company_id"],
+            "category": constants["category"],
+            "actor": constants["actor"],
             "period_start": period_start,
             "period_end": period_end,
             "due_date": due_date,
-            "reminder_date": due_date - timedelta(days=max(self.reminder_days, 0)),
+            "reminder_date": due_date - constants["reminder"],
+        }
+        return {
+            (rule_id, activity_id, period_start): {
+                **common,
+                "activity_id": activity_id or None,
+                "entrepreneur_id": entrepreneur_id or None,
+                "advisor_id": advisor_id or None,
+            }
+            for activity_id, (entrepreneur_id, advisor_id) in people.items()
         }
 
     def _periods(self, today):
@@ -409,15 +454,15 @@ class CaeDeadlineRule(models.Model):
             targets = self.env["cae.activity"]
         else:
             targets = self._matching_activities(activities)
+        people = (
+            {0: (False, False)}
+            if self.scope == "company"
+            else self._activity_people(targets)
+        )
+        constants = self._row_constants()
         expected = {}
         for start, end, due in periods:
-            if self.scope == "company":
-                expected[(self.id, 0, start)] = self._row(targets, start, end, due)
-                continue
-            for activity in targets:
-                expected[(self.id, activity.id, start)] = self._row(
-                    activity, start, end, due
-                )
+            expected.update(self._rows(people, start, end, due, constants))
         return expected
 
     def _expected_relative(self, activities, today):
@@ -425,6 +470,8 @@ class CaeDeadlineRule(models.Model):
         if not targets:
             return {}
         horizon_end = self._horizon_end(today)
+        people = self._activity_people(targets)
+        constants = self._row_constants()
         expected = {}
         if self.recurrence == "document_expiry":
             expiries = dict(
@@ -447,8 +494,14 @@ class CaeDeadlineRule(models.Model):
                     continue
                 due = adjust(expiry, self.offset_days, self.shift_working_day)
                 if due <= horizon_end:
-                    expected[(self.id, activity.id, expiry)] = self._row(
-                        activity, expiry, expiry, due
+                    expected.update(
+                        self._rows(
+                            {activity.id: people[activity.id]},
+                            expiry,
+                            expiry,
+                            due,
+                            constants,
+                        )
                     )
             return expected
         # After the last done interview (or the start of the current stage).
@@ -473,7 +526,13 @@ class CaeDeadlineRule(models.Model):
                 self.shift_working_day,
             )
             if due <= horizon_end:
-                expected[(self.id, activity.id, start)] = self._row(
-                    activity, start, max(due, start), due
+                expected.update(
+                    self._rows(
+                        {activity.id: people[activity.id]},
+                        start,
+                        max(due, start),
+                        due,
+                        constants,
+                    )
                 )
         return expected

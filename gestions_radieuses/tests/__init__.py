@@ -18,3 +18,6 @@ from . import test_expense_workflow
 
 # Both together: submitting the month closes its deadline.
 from . import test_expense_calendar
+
+# The benchmark's operations (issue 5): query budgets that do not grow.
+from . import test_performance

@@ -316,9 +316,9 @@ class TestDeadlineGenerationQueries(CaeCalendarCommon):
         many = self._rule_for(self.many)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(cae_manager=6):
+        with self.assertQueryCount(cae_manager=8):
             few.action_generate_deadlines()
         self.env.invalidate_all()
-        with self.assertQueryCount(cae_manager=6):
+        with self.assertQueryCount(cae_manager=8):
             many.action_generate_deadlines()
         self.assertEqual(len(many.deadline_ids), 40 * 4)
