@@ -1,10 +1,26 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+# A French CAE's day unless the company says otherwise (La Réunion, Guadeloupe…).
+DEFAULT_CAE_TZ = "Europe/Paris"
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    cae_tz = fields.Selection(
+        _tz_get,
+        string="CAE time zone",
+        default=DEFAULT_CAE_TZ,
+        required=True,
+        help="The cooperative's day: every business date (expense month, late "
+        "deadlines, stage dates) is taken in this time zone, whoever acts and "
+        "whatever their own time zone.",
+    )
     cae_upload_max_size_mb = fields.Integer(
         string="Maximum upload size (MB)",
         default=10,
@@ -36,6 +52,20 @@ class ResCompany(models.Model):
             "The maximum upload size must be between 1 and 100 MB.",
         ),
     ]
+
+    def _cae_today(self):
+        """Today in the CAE's time zone (the current company when self is empty).
+
+        The one source of "today" for business dates: never the acting user's
+        time zone, never a context key; tests move the clock with freeze_time.
+        """
+        return self._cae_date(fields.Datetime.now())
+
+    def _cae_date(self, utc_datetime):
+        """The CAE's calendar day of a naive UTC datetime (as stored by Odoo)."""
+        company = self[:1] or self.env.company
+        tz = pytz.timezone(company.cae_tz or DEFAULT_CAE_TZ)
+        return pytz.utc.localize(utc_datetime).astimezone(tz).date()
 
     @api.model
     def _cae_default_analytic_plan(self):
