@@ -19,7 +19,7 @@ deps:
 	  || $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 
 dev-tools: deps
-	@$(PYTHON) -c "import pylint_odoo, polib, websocket" 2>/dev/null \
+	@$(PYTHON) -c "import pylint_odoo, polib, websocket, oca_pre_commit_hooks" 2>/dev/null \
 	  && $(PYTHON) -m ruff --version >/dev/null 2>&1 \
 	  || $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 

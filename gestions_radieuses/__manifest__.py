@@ -7,6 +7,8 @@
     "website": "https://github.com/gestions-radieuses/gestions_radieuses",
     "author": "Gestions radieuses contributors",
     "license": "AGPL-3",
+    "maintainers": ["gestions-radieuses"],
+    "development_status": "Beta",
     "depends": ["portal", "mail", "analytic"],
     "data": [
         "security/security.xml",
