@@ -239,7 +239,7 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
             names = self._stored_fields(model)
             records = Model.search([], order="id")
             state[model] = [
-                tuple(str(record[name]) for name in names) + (record.id,)
+                (record.id, *(str(record[name]) for name in names))
                 for record in records
             ]
         state["ir.attachment"] = (
@@ -250,43 +250,42 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
         return state
 
     def _attack_value(self, record, name):
-        """A value different from the record's, of the field's type."""
+        """A value different from the record's, of the field's type (None: skip)."""
         field = record._fields[name]
         current = record[name]
-        if field.type == "boolean":
-            return not current
-        if field.type == "integer":
-            return (current or 0) + 7
-        if field.type in ("float", "monetary"):
-            return 999.0
-        if field.type in ("char", "text", "html"):
-            return "forged"
-        if field.type == "date":
-            return "2019-01-01"
-        if field.type == "datetime":
-            return "2019-01-01 00:00:00"
-        if field.type == "binary":
-            return "Zm9yZ2Vk"
+        simple = {
+            "boolean": lambda: not current,
+            "integer": lambda: (current or 0) + 7,
+            "float": lambda: 999.0,
+            "monetary": lambda: 999.0,
+            "char": lambda: "forged",
+            "text": lambda: "forged",
+            "html": lambda: "<p>forged</p>",
+            "date": lambda: "2019-01-01",
+            "datetime": lambda: "2019-01-01 00:00:00",
+            "binary": lambda: "Zm9yZ2Vk",
+            "one2many": lambda: [fields.Command.clear()],
+        }
+        if field.type in simple:
+            return simple[field.type]()
+        value = None
         if field.type == "selection":
             selection = record.fields_get([name])[name]["selection"]
             others = [key for key, _label in selection if key != current]
-            return others[0] if others else None
-        if field.type == "many2one":
+            value = others[0] if others else None
+        elif field.type in ("many2one", "many2many"):
+            # Prefer the newest record of the comodel: another entrepreneur's, often.
             other = (
                 self.env[field.comodel_name]
                 .sudo()
                 .with_context(active_test=False)
-                .search([("id", "!=", current.id)], order="id desc", limit=1)
+                .search([("id", "not in", current.ids)], order="id desc", limit=1)
             )
-            return other.id or None
-        if field.type == "many2many":
-            other = (
-                self.env[field.comodel_name].sudo().search([], order="id desc", limit=1)
-            )
-            return [fields.Command.set(other.ids)]
-        if field.type == "one2many":
-            return [fields.Command.clear()]
-        return None
+            if other:
+                value = other.id
+                if field.type == "many2many":
+                    value = [fields.Command.set(other.ids)]
+        return value
 
     def _targets(self, model, user):
         """The user's own records of the model (at most 3) and others' (at most 3)."""
