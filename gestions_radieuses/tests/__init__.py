@@ -21,3 +21,6 @@ from . import test_expense_calendar
 
 # The benchmark's operations (issue 5): query budgets that do not grow.
 from . import test_performance
+
+# The model is the trust boundary (issue 8): every model attacked over JSON-RPC.
+from . import test_rpc_attack
