@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta, timezone
 import icalendar
 from werkzeug.exceptions import NotFound
 
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.tools import consteq, html2plaintext
@@ -26,7 +26,7 @@ class CaeCalendarPortal(CaePortal):
         values = super()._prepare_home_portal_values(counters)
         if "cae_deadline_count" in counters:
             Deadline = request.env["cae.deadline"]
-            limit = fields.Date.context_today(Deadline) + timedelta(days=TILE_DAYS)
+            limit = request.env.company._cae_today() + timedelta(days=TILE_DAYS)
             values["cae_deadline_count"] = (
                 Deadline.search_count(
                     [("state", "=", "todo"), ("due_date", "<=", limit)]
@@ -41,7 +41,7 @@ class CaeCalendarPortal(CaePortal):
     # ------------------------------------------------------------------
     def _cae_calendar_values(self, **extra):
         Deadline = request.env["cae.deadline"]
-        today = fields.Date.context_today(Deadline)
+        today = request.env.company._cae_today()
         # Read as the entrepreneur: record rules keep to their own activities.
         todo = Deadline.search(
             [
@@ -167,7 +167,8 @@ class CaeCalendarPortal(CaePortal):
         partner = self._cae_feed_partner(token)
         lang = partner.lang or "en_US"
         env = request.env(context=dict(request.env.context, lang=lang))
-        done_since = fields.Date.today() - timedelta(days=DONE_DAYS)
+        cae = (partner.company_id or env.company).sudo()
+        done_since = cae._cae_today() - timedelta(days=DONE_DAYS)
         deadlines = (
             env["cae.deadline"]
             .sudo()

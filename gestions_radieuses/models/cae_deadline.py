@@ -6,6 +6,7 @@ from babel.dates import format_date
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import get_lang
 
@@ -117,14 +118,30 @@ class CaeDeadline(models.Model):
     @api.depends("state", "due_date")
     @api.depends_context("cae_today")
     def _compute_is_late(self):
-        today = self._today()
         for deadline in self:
+            today = deadline._today()
             deadline.is_late = deadline.state == "todo" and deadline.due_date < today
 
     def _search_is_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on late deadlines."))
-        late = ["&", ("state", "=", "todo"), ("due_date", "<", self._today())]
+        # Late by each CAE's own day (they differ only across time zones).
+        main = self.env.company._cae_today()
+        others = {
+            company.id: company._cae_today()
+            for company in self.env.companies
+            if company._cae_today() != main
+        }
+        due = [("due_date", "<", self._today())]
+        if others:
+            due = expression.OR(
+                [[("company_id", "not in", list(others)), *due]]
+                + [
+                    [("company_id", "=", cid), ("due_date", "<", day)]
+                    for cid, day in others.items()
+                ]
+            )
+        late = expression.AND([[("state", "=", "todo")], due])
         return late if (operator == "=") == value else ["!", *late]
 
     @api.depends("category")
@@ -133,7 +150,8 @@ class CaeDeadline(models.Model):
             deadline.color = CATEGORY_COLORS.get(deadline.category, 0)
 
     def _today(self):
-        return self.env.context.get("cae_today") or fields.Date.context_today(self)
+        """The CAE's day: the deadlines' company's, or the current company's."""
+        return self.env.context.get("cae_today") or self.company_id[:1]._cae_today()
 
     # ------------------------------------------------------------------
     # State changes

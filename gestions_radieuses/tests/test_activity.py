@@ -39,9 +39,10 @@ class TestActivity(CaeCommon):
 
     def test_stage_without_date_starts_today(self):
         self.activity_b.write({"stage": "salaried"})
-        self.assertEqual(self.activity_b.stage_date, date.today())
+        today = self.env.company._cae_today()
+        self.assertEqual(self.activity_b.stage_date, today)
         self.assertEqual(
-            self.activity_b.stage_history_ids.sorted("id")[-1].date_start, date.today()
+            self.activity_b.stage_history_ids.sorted("id")[-1].date_start, today
         )
 
     def test_stage_date_before_previous_stage_is_refused(self):
@@ -78,7 +79,7 @@ class TestActivity(CaeCommon):
     def test_stage_onchange_in_form(self):
         with Form(self.activity_b.with_user(self.advisor)) as form:
             form.stage = "salaried"
-            self.assertEqual(str(form.stage_date), str(date.today()))
+            self.assertEqual(str(form.stage_date), str(self.env.company._cae_today()))
 
     # ------------------------------------------------------------------
     # Other fields of the activity
