@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta, timezone
 import icalendar
 from werkzeug.exceptions import NotFound
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.tools import consteq, html2plaintext
@@ -167,8 +167,9 @@ class CaeCalendarPortal(CaePortal):
         partner = self._cae_feed_partner(token)
         lang = partner.lang or "en_US"
         env = request.env(context=dict(request.env.context, lang=lang))
-        cae = (partner.company_id or env.company).sudo()
-        done_since = cae._cae_today() - timedelta(days=DONE_DAYS)
+        # Done ones stay DONE_DAYS after their CAE's day: a day of margin in the
+        # search (time zones), the exact cut with each deadline's company below.
+        done_since = fields.Datetime.now().date() - timedelta(days=DONE_DAYS + 1)
         deadlines = (
             env["cae.deadline"]
             .sudo()
@@ -186,6 +187,12 @@ class CaeCalendarPortal(CaePortal):
                     ("state", "=", "done"),
                     ("done_date", ">=", done_since),
                 ]
+            )
+        )
+        deadlines = deadlines.filtered(
+            lambda d: (
+                d.state == "todo"
+                or d.done_date >= d.company_id._cae_today() - timedelta(days=DONE_DAYS)
             )
         )
         body = self._cae_feed_calendar(env, partner, deadlines).to_ical()

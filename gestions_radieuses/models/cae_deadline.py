@@ -331,7 +331,7 @@ class CaeDeadline(models.Model):
         for rule in rules:
             if rule.active and (activities is not None or rule.scope == "company"):
                 expected.update(rule._expected_deadlines(activities, today))
-        existing = self._existing_open_deadlines(rules, activities)
+        existing = self._existing_open_deadlines(rules, activities, today)
         relative_rule_ids = set(rules.filtered(lambda r: r.recurrence in RELATIVE).ids)
 
         to_insert, to_update, to_cancel = [], [], []
@@ -346,7 +346,9 @@ class CaeDeadline(models.Model):
                 ):
                     to_update.append((current["id"], values))
             # Cancelled, and expected again: back to do (not if long past).
-            elif values["due_date"] >= today or key[0] in relative_rule_ids:
+            elif current["state"] == "cancelled" and (
+                values["due_date"] >= today or key[0] in relative_rule_ids
+            ):
                 to_update.append((current["id"], values))
         for key, current in existing.items():
             if current["state"] == "todo" and (
@@ -372,9 +374,11 @@ class CaeDeadline(models.Model):
             "cancelled": len(to_cancel),
         }
 
-    def _existing_open_deadlines(self, rules, activities):
+    def _existing_open_deadlines(self, rules, activities, today):
         """Not-done deadlines of these rules and activities (with ``activities=None``:
-        those without activity), by unique key."""
+        those without activity), by unique key; done ones too from ``today`` on, so
+        that an expected deadline already done is not inserted again (a no-op INSERT
+        whose query count would depend on the day of the month)."""
         if not rules:
             return {}
         query = SQL(
@@ -382,9 +386,10 @@ class CaeDeadline(models.Model):
             SELECT id, rule_id, COALESCE(activity_id, 0), period_start, due_date,
                    reminder_date, state
               FROM cae_deadline
-             WHERE rule_id = ANY(%s) AND state != 'done' %s
+             WHERE rule_id = ANY(%s) AND (state != 'done' OR due_date >= %s) %s
             """,
             rules.ids,
+            today,
             SQL("AND activity_id = ANY(%s)", activities.ids)
             if activities is not None
             else SQL("AND activity_id IS NULL"),
