@@ -11,6 +11,8 @@ once to fill the caches, then counting), and by counting the same operation befo
 and after its records grow, so that a query per record fails even under the budget.
 """
 
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -246,15 +248,27 @@ class TestPerformanceBatch(CaeExpenseCommon):
         self.assertEqual(few, many)
 
     def test_generation_rerun_same_any_day(self):
-        """In the first days of a month, last month's expense report deadline is
-        still ahead and already done (the report is submitted): the re-run used to
-        insert it again (a no-op INSERT), one query more than mid-month."""
-        with freeze_time("2027-03-20 10:00:00"):
-            self._generation_rerun_queries(self.many)  # warms the caches up
-            mid_month = self._generation_rerun_queries(self.many)
+        """A deadline already done but still ahead (last month's expense report,
+        submitted before the 5th) used to be inserted again by every re-run (a
+        no-op INSERT): one query more in the first days of each month."""
+        Deadline = self.env["cae.deadline"].sudo()
         with freeze_time("2027-03-02 10:00:00"):
-            self._generation_rerun_queries(self.many)
+            Deadline._generate(activities=self.many)
+            ahead = Deadline.search(
+                [
+                    ("activity_id", "in", self.many.ids),
+                    ("state", "=", "todo"),
+                    ("due_date", ">=", date(2027, 3, 2)),
+                    ("due_date", "<=", date(2027, 3, 10)),
+                ]
+            )
+            self.assertTrue(ahead)
+            ahead.action_done()
+            self._generation_rerun_queries(self.many)  # warms the caches up
             early = self._generation_rerun_queries(self.many)
+        with freeze_time("2027-03-20 10:00:00"):
+            self._generation_rerun_queries(self.many)
+            mid_month = self._generation_rerun_queries(self.many)
         self.assertEqual(early, mid_month)
 
     @users("cae_manager")
