@@ -15,7 +15,7 @@ help:
 	@echo "make bench       the benchmark of bench/ (see README)"
 
 deps:
-	@$(PYTHON) -c "import icalendar" 2>/dev/null \
+	@$(PYTHON) -c "import icalendar, holidays" 2>/dev/null \
 	  || $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 
 dev-tools: deps

@@ -52,6 +52,6 @@
             "gestions_radieuses/static/tests/tours/*.js",
         ],
     },
-    "external_dependencies": {"python": ["icalendar"]},
+    "external_dependencies": {"python": ["icalendar", "holidays"]},
     "application": True,
 }

@@ -26,7 +26,7 @@ class CaeCalendarPortal(CaePortal):
         values = super()._prepare_home_portal_values(counters)
         if "cae_deadline_count" in counters:
             Deadline = request.env["cae.deadline"]
-            limit = fields.Date.context_today(Deadline) + timedelta(days=TILE_DAYS)
+            limit = request.env.company._cae_today() + timedelta(days=TILE_DAYS)
             values["cae_deadline_count"] = (
                 Deadline.search_count(
                     [("state", "=", "todo"), ("due_date", "<=", limit)]
@@ -41,7 +41,7 @@ class CaeCalendarPortal(CaePortal):
     # ------------------------------------------------------------------
     def _cae_calendar_values(self, **extra):
         Deadline = request.env["cae.deadline"]
-        today = fields.Date.context_today(Deadline)
+        today = request.env.company._cae_today()
         # Read as the entrepreneur: record rules keep to their own activities.
         todo = Deadline.search(
             [
@@ -167,7 +167,9 @@ class CaeCalendarPortal(CaePortal):
         partner = self._cae_feed_partner(token)
         lang = partner.lang or "en_US"
         env = request.env(context=dict(request.env.context, lang=lang))
-        done_since = fields.Date.today() - timedelta(days=DONE_DAYS)
+        # Done ones stay DONE_DAYS after their CAE's day: a day of margin in the
+        # search (time zones), the exact cut with each deadline's company below.
+        done_since = fields.Datetime.now().date() - timedelta(days=DONE_DAYS + 1)
         deadlines = (
             env["cae.deadline"]
             .sudo()
@@ -185,6 +187,12 @@ class CaeCalendarPortal(CaePortal):
                     ("state", "=", "done"),
                     ("done_date", ">=", done_since),
                 ]
+            )
+        )
+        deadlines = deadlines.filtered(
+            lambda d: (
+                d.state == "todo"
+                or d.done_date >= d.company_id._cae_today() - timedelta(days=DONE_DAYS)
             )
         )
         body = self._cae_feed_calendar(env, partner, deadlines).to_ical()

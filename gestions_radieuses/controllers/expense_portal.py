@@ -35,7 +35,7 @@ class CaeExpensePortal(CaePortal):
         if not Report.has_access("read"):
             raise NotFound()
         activities = env["cae.activity"].search([])
-        month = fields.Date.context_today(Report).replace(day=1)
+        month = env.company._cae_today().replace(day=1)
         current = Report.search([("date", "=", month)])
         count = Report.search_count([])
         pager = portal_pager(
@@ -135,7 +135,7 @@ class CaeExpensePortal(CaePortal):
             ._description_selection(env),
             "form": form or {},
             "errors": errors or {},
-            "today": fields.Date.to_string(fields.Date.context_today(env.user)),
+            "today": fields.Date.to_string(env.company._cae_today()),
             "accepted_types": ", ".join(MIMETYPE_LABELS[m] for m in RECEIPT_MIMETYPES),
             "max_upload_mb": env.company.cae_upload_max_size_mb,
             "currency": env.company.currency_id,

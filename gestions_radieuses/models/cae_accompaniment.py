@@ -25,7 +25,10 @@ class CaeAccompaniment(models.Model):
         related="activity_id.entrepreneur_id", store=True, index=True
     )
     date = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True, index=True
+        required=True,
+        default=lambda self: self.env.company._cae_today(),
+        tracking=True,
+        index=True,
     )
     advisor_id = fields.Many2one(
         "res.users",

@@ -100,7 +100,7 @@ class CaeActivity(models.Model):
     stage_date = fields.Date(
         string="Stage since",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._cae_today(),
         tracking=True,
         help="The day the current stage began.",
     )
@@ -206,7 +206,7 @@ class CaeActivity(models.Model):
             )
 
     def _interview_window_start(self):
-        return fields.Date.context_today(self) - relativedelta(months=12)
+        return self.env.company._cae_today() - relativedelta(months=12)
 
     def _interview_counts(self, activity_ids=None):
         """Done individual interviews per activity over the last twelve months."""
@@ -328,7 +328,7 @@ class CaeActivity(models.Model):
 
     @api.onchange("stage")
     def _onchange_stage(self):
-        self.stage_date = fields.Date.context_today(self)
+        self.stage_date = (self.company_id or self.env.company)._cae_today()
 
     # ------------------------------------------------------------------
     # CRUD
@@ -358,9 +358,10 @@ class CaeActivity(models.Model):
             if "stage_date" in vals:
                 unchanged._correct_current_stage_date()
         if changed:
-            # A new stage starts today unless the user says when it started.
-            changed_vals = {"stage_date": fields.Date.context_today(self), **vals}
-            result = super(CaeActivity, changed).write(changed_vals) and result
+            # A new stage starts today, the CAE's day, unless the user says when.
+            for company, group in changed.grouped("company_id").items():
+                changed_vals = {"stage_date": company._cae_today(), **vals}
+                result = super(CaeActivity, group).write(changed_vals) and result
             changed._record_stage_history()
         if {"entrepreneur_id", "co_entrepreneur_ids"} & vals.keys():
             # Portal record rules test the members through a many2many that Odoo's

@@ -57,9 +57,8 @@ class CaeActivityDocument(models.Model):
 
     @api.depends("file", "date_until")
     def _compute_status(self):
-        today = fields.Date.context_today(self)
         for document in self:
-            document.status = document._status_on(today)
+            document.status = document._status_on(document.company_id._cae_today())
 
     def _status_on(self, day):
         if not self.file:
@@ -138,7 +137,9 @@ class CaeActivityDocument(models.Model):
     @api.model
     def _cron_refresh_status(self):
         """Statuses depend on today's date: move the ones that changed overnight."""
-        limit = fields.Date.context_today(self) + timedelta(days=EXPIRY_WARNING_DAYS)
+        # One day more: the CAEs' days differ by at most one; each status is then
+        # computed on its own company's day.
+        limit = self.env.company._cae_today() + timedelta(days=EXPIRY_WARNING_DAYS + 1)
         documents = self.search(
             [("status", "in", ("valid", "expiring")), ("date_until", "<=", limit)]
         )

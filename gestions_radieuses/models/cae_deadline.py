@@ -6,6 +6,7 @@ from babel.dates import format_date
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import get_lang
 
@@ -117,14 +118,30 @@ class CaeDeadline(models.Model):
     @api.depends("state", "due_date")
     @api.depends_context("cae_today")
     def _compute_is_late(self):
-        today = self._today()
         for deadline in self:
+            today = deadline._today()
             deadline.is_late = deadline.state == "todo" and deadline.due_date < today
 
     def _search_is_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on late deadlines."))
-        late = ["&", ("state", "=", "todo"), ("due_date", "<", self._today())]
+        # Late by each CAE's own day (they differ only across time zones).
+        main = self.env.company._cae_today()
+        others = {
+            company.id: company._cae_today()
+            for company in self.env.companies
+            if company._cae_today() != main
+        }
+        due = [("due_date", "<", self._today())]
+        if others:
+            due = expression.OR(
+                [[("company_id", "not in", list(others)), *due]]
+                + [
+                    [("company_id", "=", cid), ("due_date", "<", day)]
+                    for cid, day in others.items()
+                ]
+            )
+        late = expression.AND([[("state", "=", "todo")], due])
         return late if (operator == "=") == value else ["!", *late]
 
     @api.depends("category")
@@ -133,7 +150,8 @@ class CaeDeadline(models.Model):
             deadline.color = CATEGORY_COLORS.get(deadline.category, 0)
 
     def _today(self):
-        return self.env.context.get("cae_today") or fields.Date.context_today(self)
+        """The CAE's day: the deadlines' company's, or the current company's."""
+        return self.env.context.get("cae_today") or self.company_id[:1]._cae_today()
 
     # ------------------------------------------------------------------
     # State changes
@@ -313,7 +331,7 @@ class CaeDeadline(models.Model):
         for rule in rules:
             if rule.active and (activities is not None or rule.scope == "company"):
                 expected.update(rule._expected_deadlines(activities, today))
-        existing = self._existing_open_deadlines(rules, activities)
+        existing = self._existing_open_deadlines(rules, activities, today)
         relative_rule_ids = set(rules.filtered(lambda r: r.recurrence in RELATIVE).ids)
 
         to_insert, to_update, to_cancel = [], [], []
@@ -328,7 +346,9 @@ class CaeDeadline(models.Model):
                 ):
                     to_update.append((current["id"], values))
             # Cancelled, and expected again: back to do (not if long past).
-            elif values["due_date"] >= today or key[0] in relative_rule_ids:
+            elif current["state"] == "cancelled" and (
+                values["due_date"] >= today or key[0] in relative_rule_ids
+            ):
                 to_update.append((current["id"], values))
         for key, current in existing.items():
             if current["state"] == "todo" and (
@@ -354,9 +374,11 @@ class CaeDeadline(models.Model):
             "cancelled": len(to_cancel),
         }
 
-    def _existing_open_deadlines(self, rules, activities):
+    def _existing_open_deadlines(self, rules, activities, today):
         """Not-done deadlines of these rules and activities (with ``activities=None``:
-        those without activity), by unique key."""
+        those without activity), by unique key; done ones too from ``today`` on, so
+        that an expected deadline already done is not inserted again (a no-op INSERT
+        whose query count would depend on the day of the month)."""
         if not rules:
             return {}
         query = SQL(
@@ -364,9 +386,10 @@ class CaeDeadline(models.Model):
             SELECT id, rule_id, COALESCE(activity_id, 0), period_start, due_date,
                    reminder_date, state
               FROM cae_deadline
-             WHERE rule_id = ANY(%s) AND state != 'done' %s
+             WHERE rule_id = ANY(%s) AND (state != 'done' OR due_date >= %s) %s
             """,
             rules.ids,
+            today,
             SQL("AND activity_id = ANY(%s)", activities.ids)
             if activities is not None
             else SQL("AND activity_id IS NULL"),

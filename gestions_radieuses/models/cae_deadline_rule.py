@@ -414,8 +414,11 @@ class CaeDeadlineRule(models.Model):
     def _periods(self, today):
         """(start, end, due date) of every period due from today to the horizon."""
         end = self._horizon_end(today)
+        subdivision = self.company_id._cae_holiday_subdivision()
         if self.recurrence == "once":
-            due = adjust(self.date_once, self.offset_days, self.shift_working_day)
+            due = adjust(
+                self.date_once, self.offset_days, self.shift_working_day, subdivision
+            )
             if today <= due <= end:
                 return [(self.date_once, self.date_once, due)]
             return []
@@ -436,6 +439,7 @@ class CaeDeadlineRule(models.Model):
                 short_month=self.short_month,
                 offset_days=self.offset_days,
                 shift_working_day=self.shift_working_day,
+                subdivision=subdivision,
             )
             if today <= due <= end:
                 periods.append((start, period_end, due))
@@ -470,6 +474,7 @@ class CaeDeadlineRule(models.Model):
         if not targets:
             return {}
         horizon_end = self._horizon_end(today)
+        subdivision = self.company_id._cae_holiday_subdivision()
         people = self._activity_people(targets)
         constants = self._row_constants()
         expected = {}
@@ -492,7 +497,9 @@ class CaeDeadlineRule(models.Model):
                 expiry = expiries.get(activity)
                 if not expiry:
                     continue
-                due = adjust(expiry, self.offset_days, self.shift_working_day)
+                due = adjust(
+                    expiry, self.offset_days, self.shift_working_day, subdivision
+                )
                 if due <= horizon_end:
                     expected.update(
                         self._rows(
@@ -524,6 +531,7 @@ class CaeDeadlineRule(models.Model):
                 start + relativedelta(months=self.months_after),
                 self.offset_days,
                 self.shift_working_day,
+                subdivision,
             )
             if due <= horizon_end:
                 expected.update(

@@ -68,7 +68,9 @@ class CaeExpenseLine(models.Model):
         index=True,
         help="Which of the activity's entrepreneurs spent it.",
     )
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._cae_today(), index=True
+    )
     category_id = fields.Many2one(
         "cae.expense.category",
         required=True,
@@ -264,8 +266,8 @@ class CaeExpenseLine(models.Model):
 
     @api.depends("date")
     def _compute_is_old(self):
-        limit = fields.Date.context_today(self) - relativedelta(months=OLD_LINE_MONTHS)
         for line in self:
+            limit = line.company_id._cae_today() - relativedelta(months=OLD_LINE_MONTHS)
             line.is_old = not line.is_regularisation and line.date < limit
 
     @api.depends("category_id", "name", "date", "amount_total")
@@ -279,9 +281,9 @@ class CaeExpenseLine(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("amount_total", "date", "distance_km", "category_id")
     def _check_values(self):
-        today = fields.Date.context_today(self)
-        oldest = today - relativedelta(years=1)
         for line in self:
+            today = line.company_id._cae_today()
+            oldest = today - relativedelta(years=1)
             if line.is_regularisation:
                 continue
             if line.date > today:
@@ -379,7 +381,8 @@ class CaeExpenseLine(models.Model):
                     self.env._("Choose the activity this expense is for.")
                 )
             date = fields.Date.to_date(
-                vals.get("date") or fields.Date.context_today(self)
+                vals.get("date")
+                or activities.browse(vals["activity_id"]).company_id._cae_today()
             )
             vals["date"] = date
             if not vals.get("report_id"):

@@ -464,7 +464,7 @@ class CaeExpenseReport(models.Model):
         self._check_staff()
         self._lock()
         self._check_state(("approved", "paid"))
-        date = date or fields.Date.context_today(self)
+        date = date or self.company_id[:1]._cae_today()
         for report in self.sudo():
             paid = report.amount_residual if amount is None else amount
             if report.currency_id.compare_amounts(paid, 0) <= 0:
@@ -527,7 +527,7 @@ class CaeExpenseReport(models.Model):
             return None
         if not self.env["cae.activity"].search_count([], limit=1):
             return None
-        month = fields.Date.context_today(self).replace(day=1)
+        month = self.env.company._cae_today().replace(day=1)
         current = self.search([("date", "=", month)])
         todo = self.search_count(
             [("state", "in", EDITABLE_STATES), ("line_count", ">", 0)]

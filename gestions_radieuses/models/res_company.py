@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import ValidationError
 
+from ..tools.calendar_dates import holiday_subdivisions
+
 # A French CAE's day unless the company says otherwise (La Réunion, Guadeloupe…).
 DEFAULT_CAE_TZ = "Europe/Paris"
 
@@ -19,6 +21,14 @@ class ResCompany(models.Model):
         help="The cooperative's day: every business date (expense month, late "
         "deadlines, stage dates) is taken in this time zone, whoever acts and "
         "whatever their own time zone.",
+    )
+    cae_holiday_subdivision = fields.Selection(
+        lambda self: holiday_subdivisions(),
+        string="Public holidays of",
+        help="Leave empty for metropolitan France. Choose Alsace or Moselle for their "
+        "two extra public holidays (Good Friday, 26 December), or your overseas "
+        "department or territory. Working days of the administrative calendar "
+        "follow it.",
     )
     cae_upload_max_size_mb = fields.Integer(
         string="Maximum upload size (MB)",
@@ -63,8 +73,13 @@ class ResCompany(models.Model):
     def _cae_date(self, utc_datetime):
         """The CAE's calendar day of a naive UTC datetime (as stored by Odoo)."""
         company = self[:1] or self.env.company
-        tz = pytz.timezone(company.cae_tz or DEFAULT_CAE_TZ)
+        tz = pytz.timezone(company.sudo().cae_tz or DEFAULT_CAE_TZ)
         return pytz.utc.localize(utc_datetime).astimezone(tz).date()
+
+    def _cae_holiday_subdivision(self):
+        """Subdivision code of the CAE's public holidays (None: metropolitan France)."""
+        company = self[:1] or self.env.company
+        return company.cae_holiday_subdivision or None
 
     @api.model
     def _cae_default_analytic_plan(self):
@@ -91,12 +106,9 @@ class ResCompany(models.Model):
     def write(self, vals):
         # Saving the settings writes every field: regenerate only on a real change.
         changed = self.browse()
-        if "cae_deadline_horizon_months" in vals:
-            changed = self.filtered(
-                lambda c: (
-                    c.cae_deadline_horizon_months != vals["cae_deadline_horizon_months"]
-                )
-            )
+        for field in ("cae_deadline_horizon_months", "cae_holiday_subdivision"):
+            if field in vals:
+                changed |= self.filtered(lambda c, f=field: c[f] != (vals[f] or False))
         result = super().write(vals)
         if changed:
             rules = (

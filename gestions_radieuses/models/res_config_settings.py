@@ -4,6 +4,10 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    cae_tz = fields.Selection(related="company_id.cae_tz", readonly=False)
+    cae_holiday_subdivision = fields.Selection(
+        related="company_id.cae_holiday_subdivision", readonly=False
+    )
     cae_upload_max_size_mb = fields.Integer(
         related="company_id.cae_upload_max_size_mb", readonly=False
     )

@@ -4,6 +4,7 @@ from . import test_activity_portal
 
 # The administrative calendar (issue 3).
 from . import test_calendar_dates
+from . import test_cae_day
 from . import test_calendar_portal
 from . import test_deadline_access
 from . import test_deadline_digest

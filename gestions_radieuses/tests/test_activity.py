@@ -38,10 +38,16 @@ class TestActivity(CaeCommon):
         self.assertEqual(activity.stage_date, date(2025, 9, 1))
 
     def test_stage_without_date_starts_today(self):
-        self.activity_b.write({"stage": "salaried"})
-        self.assertEqual(self.activity_b.stage_date, date.today())
+        # The fixture's stage began earlier; at 23:30 UTC on 30 November it is
+        # already 1 December for the CAE (Paris), whatever the user's time zone.
+        self.activity_b.stage_date = date(2026, 11, 2)
+        self.advisor.tz = False
+        with freeze_time("2026-11-30 23:30:00"):
+            self.activity_b.with_user(self.advisor).write({"stage": "salaried"})
+        self.assertEqual(self.activity_b.stage_date, date(2026, 12, 1))
         self.assertEqual(
-            self.activity_b.stage_history_ids.sorted("id")[-1].date_start, date.today()
+            self.activity_b.stage_history_ids.sorted("id").mapped("date_start"),
+            [date(2026, 11, 2), date(2026, 12, 1)],
         )
 
     def test_stage_date_before_previous_stage_is_refused(self):
@@ -76,9 +82,14 @@ class TestActivity(CaeCommon):
         self.assertEqual(current.date_start, date(2025, 5, 15))
 
     def test_stage_onchange_in_form(self):
-        with Form(self.activity_b.with_user(self.advisor)) as form:
+        self.activity_b.stage_date = date(2026, 11, 2)
+        self.advisor.tz = "America/Los_Angeles"
+        with (
+            freeze_time("2026-11-30 23:30:00"),
+            Form(self.activity_b.with_user(self.advisor)) as form,
+        ):
             form.stage = "salaried"
-            self.assertEqual(str(form.stage_date), str(date.today()))
+            self.assertEqual(str(form.stage_date), "2026-12-01")
 
     # ------------------------------------------------------------------
     # Other fields of the activity

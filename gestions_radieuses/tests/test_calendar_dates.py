@@ -3,11 +3,14 @@ from datetime import date
 from odoo.tests import BaseCase, tagged
 
 from ..tools.calendar_dates import (
+    adjust,
+    holiday_subdivisions,
     is_working_day,
     next_working_day,
     nth_working_day,
     period_bounds,
     periodic_due_date,
+    public_holidays,
 )
 
 
@@ -127,3 +130,46 @@ class TestCalendarDates(BaseCase):
             ),
             date(2027, 3, 31),
         )
+
+    def test_alsace_moselle_and_overseas_holidays(self):
+        """Holidays of the CAE's subdivision, from the holidays library."""
+        good_friday = date(2027, 3, 26)
+        for alsace_moselle in ("6AE", "57"):
+            self.assertFalse(is_working_day(good_friday, alsace_moselle))
+            # 26 December 2028 is a Tuesday: a holiday in Strasbourg and Forbach only.
+            self.assertFalse(is_working_day(date(2028, 12, 26), alsace_moselle))
+            # Easter Monday follows Good Friday: the next working day is Tuesday.
+            self.assertEqual(
+                adjust(good_friday, shift_working_day=True, subdivision=alsace_moselle),
+                date(2027, 3, 30),
+            )
+        self.assertTrue(is_working_day(good_friday))
+        self.assertTrue(is_working_day(date(2028, 12, 26)))
+        self.assertEqual(adjust(good_friday, shift_working_day=True), good_friday)
+        # 26 December 2027 is a Sunday: not a working day anywhere.
+        self.assertFalse(is_working_day(date(2027, 12, 26), "6AE"))
+        self.assertFalse(is_working_day(date(2027, 12, 26)))
+        # La Réunion: abolition of slavery, 20 December (a Monday in 2027).
+        self.assertFalse(is_working_day(date(2027, 12, 20), "974"))
+        self.assertTrue(is_working_day(date(2027, 12, 20)))
+        # Working-day ranks count the subdivision's holidays too (Good Friday, then
+        # the week-end and Easter Monday).
+        self.assertEqual(nth_working_day(2027, 3, 19), date(2027, 3, 25))
+        self.assertEqual(nth_working_day(2027, 3, 20), date(2027, 3, 26))
+        self.assertEqual(nth_working_day(2027, 3, 20, "6AE"), date(2027, 3, 30))
+
+    def test_holidays_computed_once_per_year_and_subdivision(self):
+        public_holidays.cache_clear()
+        for day in range(1, 32):
+            is_working_day(date(2027, 12, day), "6AE")
+        info = public_holidays.cache_info()
+        # 23 weekdays (week-ends need no holiday list): computed once, then cached.
+        self.assertEqual((info.misses, info.hits), (1, 22))
+
+    def test_subdivision_choices(self):
+        codes = dict(holiday_subdivisions())
+        self.assertEqual(codes["6AE"], "Alsace")
+        self.assertEqual(codes["57"], "Moselle")
+        self.assertEqual(codes["974"], "La Réunion")
+        # School-holiday zones are not public holidays.
+        self.assertFalse({"Zone A", "Zone B", "Zone C"} & set(codes))

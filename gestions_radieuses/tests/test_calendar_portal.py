@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import icalendar
 
-from odoo import fields, http
+from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -16,8 +16,8 @@ class TestCalendarPortal(CaeCalendarCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Over HTTP the server's real today applies.
-        cls.today = fields.Date.today()
+        # Over HTTP the real clock applies, in the CAE's time zone.
+        cls.today = cls.env.company._cae_today()
         cls.env = cls.env(context=dict(cls.env.context, cae_today=cls.today))
         cls.Deadline = cls.Deadline.with_env(cls.env)
         cls.rule_once = cls.Rule.with_env(cls.env).create(

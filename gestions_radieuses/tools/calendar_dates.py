@@ -1,45 +1,60 @@
 """Pure date arithmetic of the administrative calendar (no ORM, easy to test).
 
-French public holidays are those of the whole country (the Alsace-Moselle extra days
-are not counted): the administrations that set these deadlines count the same way.
+Public holidays come from the maintained ``holidays`` library: those of metropolitan
+France, or of one of its subdivisions (Alsace, Moselle, overseas departments and
+territories) when a CAE sets one. Functions take the subdivision code as an argument;
+the company's choice is read in ``res.company``.
 """
 
 import calendar
+import functools
 from datetime import date, timedelta
 
-from dateutil.easter import easter
+import holidays
 from dateutil.relativedelta import relativedelta
 
-FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
-# Easter Monday, Ascension Thursday, Whit Monday, in days after Easter Sunday.
-EASTER_HOLIDAY_OFFSETS = (1, 39, 50)
+# School-holiday zones are not public holidays (category "school" of the library).
+_SCHOOL_ZONES = ("Zone A", "Zone B", "Zone C")
 
 
-def french_public_holidays(year):
-    days = {date(year, month, day) for month, day in FIXED_HOLIDAYS}
-    sunday = easter(year)
-    days.update(sunday + timedelta(days=offset) for offset in EASTER_HOLIDAY_OFFSETS)
-    return days
+def holiday_subdivisions():
+    """[(code, name)] of the French subdivisions with public holidays of their own."""
+    names = {}
+    for alias, code in holidays.France.subdivisions_aliases.items():
+        # The longest alias is the full name ("Alsace", "La Réunion"), not "RE".
+        if len(alias) > len(names.get(code, "")):
+            names[code] = alias
+    return [
+        (code, names.get(code, code))
+        for code in holidays.France.subdivisions
+        if code not in _SCHOOL_ZONES
+    ]
 
 
-def is_working_day(day):
-    return day.weekday() < 5 and day not in french_public_holidays(day.year)
+@functools.lru_cache(maxsize=512)
+def public_holidays(year, subdivision=None):
+    """The public holidays of a year, computed once per (year, subdivision)."""
+    return frozenset(holidays.France(subdiv=subdivision or None, years=year).keys())
 
 
-def next_working_day(day):
+def is_working_day(day, subdivision=None):
+    return day.weekday() < 5 and day not in public_holidays(day.year, subdivision)
+
+
+def next_working_day(day, subdivision=None):
     """The day itself if it is a working day, else the next working day."""
-    while not is_working_day(day):
+    while not is_working_day(day, subdivision):
         day += timedelta(days=1)
     return day
 
 
-def nth_working_day(year, month, rank):
+def nth_working_day(year, month, rank, subdivision=None):
     """The rank-th working day of the month (the last one if the month is shorter)."""
     day = date(year, month, 1)
     found = None
     count = 0
     while day.month == month:
-        if is_working_day(day):
+        if is_working_day(day, subdivision):
             found = day
             count += 1
             if count == rank:
@@ -88,27 +103,29 @@ def periodic_due_date(
     short_month="last_day",
     offset_days=0,
     shift_working_day=False,
+    subdivision=None,
 ):
     """Due date of a monthly, quarterly or yearly period.
 
     The due month is the period's first month (for a yearly period: ``month`` of that
     year), ``months_after`` months later. In it, the due day is ``day`` (calendar day)
     or the ``day``-th working day; then ``offset_days`` are added and, if asked, the
-    date moves to the next working day.
+    date moves to the next working day. Working days are those of ``subdivision``
+    (metropolitan France when None).
     """
     anchor = period_start
     if recurrence == "yearly":
         anchor = date(period_start.year, month or 1, 1)
     anchor += relativedelta(months=months_after or 0)
     if day_type == "working":
-        due = nth_working_day(anchor.year, anchor.month, day)
+        due = nth_working_day(anchor.year, anchor.month, day, subdivision)
     else:
         due = day_in_month(anchor.year, anchor.month, day, short_month)
-    return adjust(due, offset_days, shift_working_day)
+    return adjust(due, offset_days, shift_working_day, subdivision)
 
 
-def adjust(day, offset_days=0, shift_working_day=False):
+def adjust(day, offset_days=0, shift_working_day=False, subdivision=None):
     day += timedelta(days=offset_days or 0)
     if shift_working_day:
-        day = next_working_day(day)
+        day = next_working_day(day, subdivision)
     return day

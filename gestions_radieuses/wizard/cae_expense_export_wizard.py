@@ -21,9 +21,7 @@ EXPORT_COLUMNS = [
 
 
 def _previous_month_start(env):
-    return fields.Date.context_today(env["res.users"]).replace(day=1) - relativedelta(
-        months=1
-    )
+    return env.company._cae_today().replace(day=1) - relativedelta(months=1)
 
 
 class CaeExpenseExportWizard(models.TransientModel):

@@ -18,7 +18,9 @@ class CaeExpensePaymentWizard(models.TransientModel):
         help="For one report, a partial payment is possible; several reports are "
         "paid in full.",
     )
-    payment_date = fields.Date(required=True, default=fields.Date.context_today)
+    payment_date = fields.Date(
+        required=True, default=lambda self: self.env.company._cae_today()
+    )
 
     @api.depends("report_ids")
     def _compute_amount_residual(self):

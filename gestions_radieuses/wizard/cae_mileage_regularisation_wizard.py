@@ -20,8 +20,8 @@ class CaeMileageRegularisationWizard(models.TransientModel):
     year = fields.Integer(
         required=True,
         default=lambda self: (
-            fields.Date.context_today(self).year
-            - (fields.Date.context_today(self).month < 12)
+            self.env.company._cae_today().year
+            - (self.env.company._cae_today().month < 12)
         ),
     )
     computation = fields.Text(compute="_compute_proposal")
