@@ -448,7 +448,8 @@ class CaeExpenseLine(models.Model):
                 )
 
     def _update_mileage(self):
-        """Vehicle from the activity, amount from the scale of the trip's year."""
+        """Vehicle from the activity, amount from the scale of the trip's year (or
+        the latest earlier one, provisionally: see cae_expense_line_mileage.py)."""
         for line in self:
             if line.is_regularisation:
                 continue
@@ -462,11 +463,13 @@ class CaeExpenseLine(models.Model):
                         activity=activity.name,
                     )
                 )
-            scale = self.env["cae.mileage.scale"]._find(
+            # No scale yet for the trip's year: the latest one, provisionally.
+            scale, provisional = self.env["cae.mileage.scale"]._find_for_trip(
                 line.date.year, activity.vehicle_type, activity.vehicle_fiscal_power
             )
             line.sudo().with_context(cae_mileage_update=True).write(
                 {
+                    "mileage_provisional": provisional,
                     "vehicle_type": activity.vehicle_type,
                     "vehicle_fiscal_power": activity.vehicle_fiscal_power,
                     "vehicle_electric": activity.vehicle_electric,

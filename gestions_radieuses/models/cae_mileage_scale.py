@@ -1,7 +1,20 @@
+from collections import defaultdict
+from datetime import date
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
+# Changing these on a scale may make it the one pricing a year's provisional trips.
+REPRICING_FIELDS = {
+    "active",
+    "year",
+    "vehicle_type",
+    "power_min",
+    "power_max",
+    "band_ids",
+    "provisional",
+}
 VEHICLE_TYPES = [("car", "Car"), ("motorcycle", "Motorcycle"), ("moped", "Moped")]
 
 
@@ -34,6 +47,13 @@ class CaeMileageScale(models.Model):
     )
     band_ids = fields.One2many(
         "cae.mileage.scale.band", "scale_id", string="Distance bands", copy=True
+    )
+    provisional = fields.Boolean(
+        string="Provisional figures",
+        help="The official scale of this year is not published yet (it comes in the "
+        "spring of the following year): these figures are a copy of the previous "
+        "year's. Trips priced by it are marked provisional and repriced when you "
+        "untick this box with the official figures.",
     )
 
     _sql_constraints = [
@@ -107,6 +127,114 @@ class CaeMileageScale(models.Model):
                 power=power,
             )
         )
+
+    @api.model
+    def _find_for_trip(self, year, vehicle_type, power):
+        """(scale, provisional) pricing a trip of ``year``.
+
+        The year's own scale when it exists; otherwise the latest earlier one for the
+        vehicle, and the trip is provisional until the year's scale is added. A scale
+        flagged provisional (copied figures awaiting publication) prices provisionally
+        too.
+        """
+        for scale in self.sudo().search(
+            [("year", "<=", year), ("vehicle_type", "=", vehicle_type)],
+            order="year desc, id",
+        ):
+            if scale.power_min <= power and (
+                not scale.power_max or power <= scale.power_max
+            ):
+                return scale, scale.year != year or scale.provisional
+        return self._find(year, vehicle_type, power), False  # raises the clear error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        scales = super().create(vals_list)
+        scales._reprice_provisional_trips()
+        return scales
+
+    def write(self, vals):
+        result = super().write(vals)
+        if REPRICING_FIELDS & set(vals):
+            self._reprice_provisional_trips()
+        return result
+
+    def action_reprice_provisional_trips(self):
+        """Button and cron: reprice provisional trips now covered by these scales."""
+        if not self.env.su and not self.env.user.has_group(
+            "gestions_radieuses.group_accountant"
+        ):
+            raise AccessError(
+                self.env._("Only the support team can reprice provisional trips.")
+            )
+        scales = self or self.search([("provisional", "=", False)])
+        return scales.sudo()._reprice_provisional_trips()
+
+    def _reprice_provisional_trips(self):
+        """Reprice the provisional trips of the years these scales now price.
+
+        Trips of a year without its scale were priced by an earlier year's scale (see
+        _find_for_trip). Once the year's official scale is here:
+        - lines of reports still editable (draft, refused) get the new amount;
+        - lines of submitted, approved or paid reports keep their amount (it was
+          shown, decided, maybe paid); the difference goes into one explained
+          adjustment line per activity, year and vehicle in the activity's next
+          draft report. The year-end regularisation then counts it as paid, so
+          nothing is paid twice.
+        Either way the lines stop being provisional: running this again adds
+        nothing.
+        """
+        scales = self.filtered(lambda s: s.active and not s.provisional and s.band_ids)
+        if not scales:
+            return 0
+        years = sorted(set(scales.mapped("year")))
+        Line = self.env["cae.expense.line"].sudo()
+        lines = Line.search(
+            [
+                ("mileage_provisional", "=", True),
+                ("is_regularisation", "=", False),
+                ("date", ">=", date(years[0], 1, 1)),
+                ("date", "<=", date(years[-1], 12, 31)),
+            ],
+            order="date, id",
+        )
+        found = {}
+        editable = Line
+        adjustments = defaultdict(lambda: Line)
+        new_amount = {}
+        for line in lines:
+            key = (line.date.year, line.vehicle_type, line.vehicle_fiscal_power)
+            if key not in found:
+                found[key] = self._find_for_trip(*key)
+            scale, provisional = found[key]
+            if provisional or scale.year not in years:
+                continue
+            new_amount[line] = scale._trip_amount(
+                line.distance_km, line.vehicle_electric, line.currency_id
+            )
+            if line.state in ("draft", "refused"):
+                editable |= line
+                line.with_context(cae_mileage_update=True).write(
+                    {
+                        "mileage_scale_id": scale.id,
+                        "mileage_provisional": False,
+                        "amount_total": new_amount[line],
+                    }
+                )
+            else:
+                group = (line.activity_id, line._mileage_vehicle_key(), scale)
+                adjustments[group] |= line
+        for (_activity, _vehicle, scale), group_lines in adjustments.items():
+            adjustment = group_lines._create_scale_adjustment(
+                scale, {line: new_amount[line] for line in group_lines}
+            )
+            group_lines.with_context(cae_mileage_update=True).write(
+                {
+                    "mileage_provisional": False,
+                    "mileage_adjustment_line_id": adjustment.id,
+                }
+            )
+        return len(editable) + sum(len(group) for group in adjustments.values())
 
     def _bonus_factor(self, electric):
         self.ensure_one()

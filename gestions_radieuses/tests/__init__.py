@@ -16,6 +16,7 @@ from . import test_expense_export
 from . import test_expense_mileage
 from . import test_expense_portal
 from . import test_expense_workflow
+from . import test_mileage_provisional
 
 # Both together: submitting the month closes its deadline.
 from . import test_expense_calendar

@@ -31,6 +31,34 @@ class TestExpenseMileage(CaeExpenseCommon):
                 self.assertEqual(len(scales), count, (year, vtype))
                 self.assertTrue(all(len(s.band_ids) == 3 for s in scales))
 
+    def test_shipped_2026_is_a_provisional_copy(self):
+        """The official 2026 scale comes in spring 2027: the shipped one is 2025's
+        figures, flagged provisional so that its trips are repriced later."""
+        for scale in self.env.ref("gestions_radieuses.mileage_scale_2026_car_0_3") | (
+            self.env.ref("gestions_radieuses.mileage_scale_2026_moped_0_up")
+        ):
+            self.assertTrue(scale.provisional)
+            same_2025 = self.Scale._find(2025, scale.vehicle_type, scale.power_min)
+            self.assertFalse(same_2025.provisional)
+            self.assertEqual(
+                scale.band_ids.mapped("rate"), same_2025.band_ids.mapped("rate")
+            )
+
+    @freeze_time("2027-02-15 12:00:00")
+    def test_trip_of_a_year_without_scale_accepted(self):
+        """From 1 January 2027, trips are no longer refused (issue 8)."""
+        self.Scale.search([("year", ">=", 2027)]).active = False
+        line = self._line(
+            category_id=self.cat_mileage.id,
+            date=date(2027, 1, 4),
+            distance_km=100,
+            trip_from="Lyon",
+            trip_to="Vienne",
+        )
+        self.assertEqual(line.mileage_scale_id.year, 2026)
+        self.assertTrue(line.mileage_provisional)
+        self.assertAlmostEqual(line.amount_total, 63.60, 2)
+
     def test_car_band_edges(self):
         # 5 CV: d×0.636 | d×0.357+1395 | d×0.427
         cases = [

@@ -10,24 +10,49 @@ class CaeMileageRegularisationWizard(models.TransientModel):
 
     Trips are paid at the first band's rate; once the year's distance is known, the
     banded formula gives what was really due. The difference, positive or negative,
-    goes as one line per vehicle into the activity's December report.
+    goes as one line per vehicle into the activity's December report, or, once
+    December's report is submitted, into the activity's next draft report (created
+    when needed, e.g. January's), dated 31 December of the year so that it counts in
+    that year.
+
+    A year whose trips are still priced provisionally (its official scale is not
+    published yet) is refused: its figures would change with the scale. Adding the
+    scale reprices the trips first (cae.mileage.scale._reprice_provisional_trips),
+    whose adjustment lines count here as paid.
     """
 
     _name = "cae.mileage.regularisation.wizard"
     _description = "Year-end mileage regularisation"
 
     activity_id = fields.Many2one("cae.activity", required=True)
-    year = fields.Integer(
-        required=True,
-        default=lambda self: (
-            self.env.company._cae_today().year
-            - (self.env.company._cae_today().month < 12)
-        ),
-    )
+    year = fields.Integer(required=True, default=lambda self: self._default_year())
     computation = fields.Text(compute="_compute_proposal")
     amount = fields.Float(
         string="Regularisation", compute="_compute_proposal", digits=(12, 2)
     )
+
+    @api.model
+    def _default_year(self):
+        today = self.env.company._cae_today()
+        return today.year - (today.month < 12)
+
+    def _check_not_provisional(self, lines):
+        provisional = lines.filtered("mileage_provisional")
+        if provisional:
+            raise UserError(
+                self.env._(
+                    "%(count)s trip(s) of %(year)s are still priced provisionally, "
+                    "by the %(scale_years)s scale: the official %(year)s scale is not "
+                    "published yet. Regularise %(year)s once the manager has added it "
+                    "(the trips are then repriced automatically).",
+                    count=len(provisional),
+                    year=self.year,
+                    scale_years=", ".join(
+                        str(y)
+                        for y in sorted(set(provisional.mapped("mileage_scale_year")))
+                    ),
+                )
+            )
 
     def _proposal(self):
         """[(line values, explanation)] per vehicle used in the year."""
@@ -46,6 +71,7 @@ class CaeMileageRegularisationWizard(models.TransientModel):
                 ]
             )
         )
+        self._check_not_provisional(lines)
         groups = defaultdict(lambda: {"km": 0.0, "paid": 0.0})
         for line in lines:
             key = (line.vehicle_type, line.vehicle_fiscal_power, line.vehicle_electric)
@@ -131,7 +157,13 @@ class CaeMileageRegularisationWizard(models.TransientModel):
                 wizard.computation = False
                 wizard.amount = 0.0
                 continue
-            proposal = wizard._proposal()
+            try:
+                proposal = wizard._proposal()
+            except UserError as error:
+                # Shown in the wizard; the button raises it again.
+                wizard.computation = error.args[0]
+                wizard.amount = 0.0
+                continue
             wizard.computation = "\n".join(
                 note for _vals, note in proposal
             ) or self.env._("No mileage recorded in %(year)s.", year=wizard.year)
@@ -151,6 +183,19 @@ class CaeMileageRegularisationWizard(models.TransientModel):
             )
         if not vals_list[0]["category_id"]:
             raise UserError(self.env._("Create a mileage expense category first."))
+        report = self.env["cae.expense.line"]._mileage_next_open_report(
+            self.activity_id, date(self.year, 12, 1)
+        )
+        if report.date != date(self.year, 12, 1):
+            moved = self.env._(
+                "December's report was already submitted: this regularisation is in "
+                "the report of %(month)s.",
+                month=report.month_label,
+            )
+            for vals in vals_list:
+                vals["regularisation_note"] += "\n" + moved
+        for vals in vals_list:
+            vals["report_id"] = report.id
         lines = self.env["cae.expense.line"].create(vals_list)
         return {
             "type": "ir.actions.act_window",
