@@ -14,6 +14,7 @@ from . import test_expense_concurrency
 from . import test_expense_export
 from . import test_expense_mileage
 from . import test_expense_portal
+from . import test_expense_security
 from . import test_expense_workflow
 
 # Both together: submitting the month closes its deadline.

@@ -4,6 +4,20 @@ from odoo import fields
 
 from .common import CaeCommon
 
+# What an entrepreneur gives when adding an expense (portal_add_expense's values).
+PORTAL_LINE_FIELDS = {
+    "activity_id",
+    "category_id",
+    "date",
+    "name",
+    "amount_total",
+    "vat_rate",
+    "amount_vat",
+    "distance_km",
+    "trip_from",
+    "trip_to",
+}
+
 
 class CaeExpenseCommon(CaeCommon):
     @classmethod
@@ -33,5 +47,8 @@ class CaeExpenseCommon(CaeCommon):
             "date": fields.Date.context_today(cls.Line),
             **vals,
         }
+        if user and user.share and set(values) <= PORTAL_LINE_FIELDS:
+            # Entrepreneurs add expenses through their method, never by create().
+            return cls.Line.with_user(user).portal_add_expense(**values)
         Line = cls.Line.with_user(user) if user else cls.Line
         return Line.create(values)
