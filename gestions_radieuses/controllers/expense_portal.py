@@ -375,7 +375,10 @@ class CaeExpensePortal(CaePortal):
     )
     def portal_my_expense_receipt(self, attachment_id, download=None, **kw):
         attachment = (
-            request.env["ir.attachment"].sudo().browse(_route_id(attachment_id)).exists()
+            request.env["ir.attachment"]
+            .sudo()
+            .browse(_route_id(attachment_id))
+            .exists()
         )
         if not attachment or attachment.res_model != "cae.expense.line":
             raise NotFound()

@@ -307,9 +307,7 @@ class CaeExpenseLine(models.Model):
             visible = set(
                 self.with_user(self.env.user).search([("id", "in", list(all_ids))]).ids
             )
-            duplicates = {
-                line_id: ids & visible for line_id, ids in duplicates.items()
-            }
+            duplicates = {line_id: ids & visible for line_id, ids in duplicates.items()}
             reasons = {
                 line_id: {(key, other) for key, other in why if other in visible}
                 for line_id, why in reasons.items()
@@ -564,8 +562,7 @@ class CaeExpenseLine(models.Model):
             scale = self.env["cae.mileage.scale"]._find(
                 line.date.year, activity.vehicle_type, activity.vehicle_fiscal_power
             )
-            # The scale's figures, written past write()'s checks (not a user's call).
-            super(CaeExpenseLine, line.sudo()).write(
+            line._write_scale_figures(
                 {
                     "vehicle_type": activity.vehicle_type,
                     "vehicle_fiscal_power": activity.vehicle_fiscal_power,
@@ -578,6 +575,12 @@ class CaeExpenseLine(models.Model):
                     ),
                 }
             )
+
+    def _write_scale_figures(self, vals):
+        """The scale's figures of a trip, written as superuser past write()'s checks
+        (never a user's call: write() refuses a trip's amount to anyone else)."""
+        # pylint: disable=super-method-mismatch
+        return super(CaeExpenseLine, self.sudo()).write(vals)
 
     # ------------------------------------------------------------------
     # The entrepreneur's actions (portal pages, or JSON-RPC: the same checks).
@@ -624,6 +627,7 @@ class CaeExpenseLine(models.Model):
     def _portal_line_values(
         self,
         category,
+        *,
         name=None,
         amount_total=None,
         vat_rate=None,
@@ -670,6 +674,7 @@ class CaeExpenseLine(models.Model):
         self,
         activity_id,
         category_id,
+        *,
         date=None,
         name=None,
         amount_total=None,
@@ -724,6 +729,7 @@ class CaeExpenseLine(models.Model):
 
     def portal_correct_expense(
         self,
+        *,
         category_id=None,
         date=None,
         name=None,

@@ -46,9 +46,12 @@ class TestExpenseModelSecurity(CaeExpenseCommon):
                 (self.line, {"report_id": self.line_b.report_id.id}),
                 (self.line, {"company_id": self.company_2.id}),
             ):
-                with self.subTest(user=user.login, vals=vals):
-                    with self.assertRaises(AccessError), self.cr.savepoint():
-                        line.with_user(user).write(vals)
+                with (
+                    self.subTest(user=user.login, vals=vals),
+                    self.assertRaises(AccessError),
+                    self.cr.savepoint(),
+                ):
+                    line.with_user(user).write(vals)
         self.assertTrue(self.trip.is_mileage)
         self.assertAlmostEqual(self.trip.amount_total, 29.26, 2)  # 46 × 0.636
         self.assertAlmostEqual(self.line.amount_untaxed, 16.67, 2)
@@ -389,7 +392,10 @@ class TestExpenseRpcSecurity(CaeExpenseCommon, HttpCase):
             )
             # 3. Computed amounts and states written directly.
             self._refused(
-                line, "write", [[self.line.id], {"amount_untaxed": 5000}], context=context
+                line,
+                "write",
+                [[self.line.id], {"amount_untaxed": 5000}],
+                context=context,
             )
             self._refused(
                 line, "write", [[self.line.id], {"state": "approved"}], context=context
