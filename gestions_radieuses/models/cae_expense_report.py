@@ -233,6 +233,7 @@ class CaeExpenseReport(models.Model):
                 month=report.month_label,
             )
 
+    @api.depends_context("uid")  # duplicates depend on who looks (issue 8)
     def _compute_checks(self):
         lines = self.line_ids
         # Computed in one batch for all the lines of all the reports.
