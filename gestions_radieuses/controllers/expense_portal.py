@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from werkzeug.exceptions import NotFound
 
@@ -7,18 +8,43 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from ..models.cae_expense_line import MAX_ID, MAX_RECEIPTS_PER_LINE
 from ..tools import RECEIPT_MIMETYPES
-from ..tools.uploads import MIMETYPE_LABELS
+from ..tools.uploads import MAX_REQUEST_MB, MB, MIMETYPE_LABELS
 from .portal import CaePortal
 
 REPORTS_PER_PAGE = 12
-MAX_RECEIPTS_PER_LINE = 5
 AMOUNT_RE = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
 KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
 
 
+def _form_id(value):
+    """An id sent by a form: None when empty, 404 when it cannot be an id."""
+    value = str(value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        raise NotFound()
+    return int(value)
+
+
+def _route_id(value):
+    """An id of the URL: 404 beyond what the database can hold (not a 500)."""
+    if not 0 < value <= MAX_ID:
+        raise NotFound()
+    return value
+
+
 class CaeExpensePortal(CaePortal):
-    """Expenses from the portal: add one in seconds, see the month, submit it."""
+    """Expenses from the portal: add one in seconds, see the month, submit it.
+
+    The pages parse the form and call the entrepreneur's methods of the models
+    (portal_add_expense, portal_add_receipts, portal_remove_expense, action_submit),
+    which check who calls, whose record it is and its state.
+    """
+
+    def _cae_check_access(self, model_name, record_id):
+        return super()._cae_check_access(model_name, _route_id(record_id))
 
     # ------------------------------------------------------------------
     # Lists
@@ -141,6 +167,9 @@ class CaeExpensePortal(CaePortal):
             "currency": env.company.currency_id,
             "page_name": "cae_expense_new",
             "line": line,
+            # One token per form shown: the same form sent twice adds one line.
+            "submission_token": (form or {}).get("submission_token")
+            or uuid.uuid4().hex,
         }
 
     @http.route(
@@ -168,20 +197,26 @@ class CaeExpensePortal(CaePortal):
         errors = {}
         vals = {}
         activity = env["cae.activity"]
-        if str(post.get("activity_id", "")).isdigit():
-            # Another entrepreneur's activity is not found: the same as no activity.
-            activity = activity.search([("id", "=", int(post["activity_id"]))])
-        elif not post.get("activity_id"):
+        activity_id = _form_id(post.get("activity_id"))
+        if activity_id:
+            # Another entrepreneur's activity and a missing one answer the same.
+            activity = activity.search([("id", "=", activity_id)])
+            if not activity:
+                raise NotFound()
+        else:
             activities = activity.search([])
             activity = activities if len(activities) == 1 else activity
         if not activity:
             errors["activity_id"] = env._("Choose the activity this expense is for.")
         vals["activity_id"] = activity.id
         category = env["cae.expense.category"]
-        if str(post.get("category_id", "")).isdigit():
-            category = category.search(
-                [("id", "=", int(post["category_id"])), ("is_mileage", "=", mileage)]
-            )
+        category_id = _form_id(post.get("category_id"))
+        if category_id:
+            category = category.search([("id", "=", category_id)])
+            if not category:
+                raise NotFound()
+            if category.is_mileage != mileage:
+                category = category.browse()
         if not category:
             errors["category_id"] = env._("Choose what kind of expense it is.")
         vals["category_id"] = category.id
@@ -235,12 +270,18 @@ class CaeExpensePortal(CaePortal):
                 "Send at most %(max)s files for one expense.", max=MAX_RECEIPTS_PER_LINE
             )
         receipts = []
+        total = 0
         for upload in files:
             data, _mimetype, error = self._cae_read_upload(
                 upload, RECEIPT_MIMETYPES, company
             )
             if error:
                 return None, error
+            total += len(data)
+            if total > MAX_REQUEST_MB * MB:
+                return None, request.env._(
+                    "Send at most %(max)s MB of files at once.", max=MAX_REQUEST_MB
+                )
             receipts.append((upload.filename[:200], data))
         return receipts, None
 
@@ -256,13 +297,11 @@ class CaeExpensePortal(CaePortal):
         if not errors:
             try:
                 with env.cr.savepoint():
-                    line = (
-                        env["cae.expense.line"]
-                        .with_context(mail_create_nolog=True)
-                        .create(vals)
+                    line = env["cae.expense.line"].portal_add_expense(
+                        receipts=receipts,
+                        token=(post.get("submission_token") or "")[:64] or None,
+                        **vals,
                     )
-                    if receipts:
-                        line._attach_receipts(receipts)
             except (UserError, ValidationError, AccessError) as error:
                 errors["general"] = str(error.args[0])
         if errors:
@@ -274,7 +313,7 @@ class CaeExpensePortal(CaePortal):
 
     def _cae_line_check_access(self, line_id):
         """The line as the real user, or 404: rules decide, ids reveal nothing."""
-        line = request.env["cae.expense.line"].browse(line_id)
+        line = request.env["cae.expense.line"].browse(_route_id(line_id))
         try:
             line.check_access("read")
             line.report_id.ensure_one()
@@ -294,7 +333,7 @@ class CaeExpensePortal(CaePortal):
         report_sudo = line.sudo().report_id
         try:
             with request.env.cr.savepoint():
-                line.unlink()
+                line.portal_remove_expense()
         except (UserError, ValidationError, AccessError) as error:
             values = self._cae_report_values(report_sudo, error=str(error.args[0]))
             return request.render(
@@ -318,7 +357,7 @@ class CaeExpensePortal(CaePortal):
         if not error:
             try:
                 with request.env.cr.savepoint():
-                    line._attach_receipts(receipts)
+                    line.portal_add_receipts(receipts)
             except (UserError, ValidationError, AccessError) as exc:
                 error = str(exc.args[0])
         if error:
@@ -335,7 +374,12 @@ class CaeExpensePortal(CaePortal):
         website=True,
     )
     def portal_my_expense_receipt(self, attachment_id, download=None, **kw):
-        attachment = request.env["ir.attachment"].sudo().browse(attachment_id).exists()
+        attachment = (
+            request.env["ir.attachment"]
+            .sudo()
+            .browse(_route_id(attachment_id))
+            .exists()
+        )
         if not attachment or attachment.res_model != "cae.expense.line":
             raise NotFound()
         self._cae_line_check_access(attachment.res_id)

@@ -1,11 +1,14 @@
+import base64
+import binascii
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 
 from ..tools import RECEIPT_MIMETYPES, check_uploaded_attachments
+from ..tools.uploads import MAX_REQUEST_MB, MB
 from .cae_expense_category import VAT_RATES
 from .cae_mileage_scale import VEHICLE_TYPES
 
@@ -32,6 +35,20 @@ STAFF_ONLY_FIELDS = {
     "vehicle_electric",
     "mileage_scale_id",
 }
+# Fields nobody writes directly, only the module's own code (as superuser): computed
+# or related values and where a line belongs.
+PROTECTED_FIELDS = {
+    "state",
+    "is_mileage",
+    "amount_untaxed",
+    "company_id",
+    "report_id",
+    "submission_token",
+}
+# At most this many receipts on one line, whatever the number of requests.
+MAX_RECEIPTS_PER_LINE = 5
+# Largest id PostgreSQL stores in an integer column: beyond it, nothing exists.
+MAX_ID = 2**31 - 1
 
 
 class CaeExpenseLine(models.Model):
@@ -58,10 +75,16 @@ class CaeExpenseLine(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(
-        related="activity_id.company_id", store=True, index=True, precompute=True
+        related="activity_id.company_id",
+        store=True,
+        index=True,
+        precompute=True,
+        readonly=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    state = fields.Selection(related="report_id.state", store=True, index=True)
+    state = fields.Selection(
+        related="report_id.state", store=True, index=True, readonly=True
+    )
     spent_by_id = fields.Many2one(
         "res.partner",
         string="Spent by",
@@ -78,7 +101,9 @@ class CaeExpenseLine(models.Model):
         index=True,
         check_company=True,
     )
-    is_mileage = fields.Boolean(related="category_id.is_mileage", store=True)
+    is_mileage = fields.Boolean(
+        related="category_id.is_mileage", store=True, readonly=True
+    )
     name = fields.Char(string="Description")
     amount_total = fields.Monetary(
         string="Amount incl. VAT", currency_field="currency_id"
@@ -104,6 +129,7 @@ class CaeExpenseLine(models.Model):
         string="Amount excl. VAT",
         compute="_compute_amount_untaxed",
         store=True,
+        readonly=True,
         precompute=True,
         currency_field="currency_id",
     )
@@ -124,6 +150,11 @@ class CaeExpenseLine(models.Model):
         "the year's total distance.",
     )
     regularisation_note = fields.Text(string="Computation", readonly=True)
+    # The token of the portal form that created the line: the same form sent twice
+    # creates one line.
+    submission_token = fields.Char(
+        readonly=True, copy=False, groups="base.group_system"
+    )
     # Receipts are attachments of the line (res_model / res_id).
     receipt_ids = fields.Many2many(
         "ir.attachment", string="Receipts", compute="_compute_receipts"
@@ -143,6 +174,14 @@ class CaeExpenseLine(models.Model):
     is_old = fields.Boolean(
         string="More than three months old", compute="_compute_is_old"
     )
+
+    _sql_constraints = [
+        (
+            "submission_token_unique",
+            "UNIQUE(submission_token)",
+            "This form has already been sent.",
+        ),
+    ]
 
     # ------------------------------------------------------------------
     # Computes
@@ -200,8 +239,16 @@ class CaeExpenseLine(models.Model):
                 and not line.is_regularisation
             )
 
+    @api.depends_context("uid")
     def _compute_duplicates(self):
-        """Same receipt file anywhere in the company, or same activity, date, amount."""
+        """Same receipt file anywhere in the company, or the same expense twice.
+
+        The same expense: same activity, date and amount; for a trip, the same date,
+        route (from, to: the way back of a round trip is another trip) and
+        kilometres. Staff see the duplicates company-wide; an entrepreneur only among
+        the lines they may read, so that nothing tells them about other people's
+        files.
+        """
         duplicates = defaultdict(set)
         reasons = defaultdict(set)
         lines = self.filtered("id")
@@ -230,7 +277,7 @@ class CaeExpenseLine(models.Model):
                         other_id
                     ) == companies.get(attachment.res_id):
                         duplicates[attachment.res_id].add(other_id)
-                        reasons[attachment.res_id].add("file")
+                        reasons[attachment.res_id].add(("file", other_id))
         candidates = lines.filtered(lambda line: not line.is_regularisation)
         if candidates:
             same = defaultdict(set)
@@ -240,21 +287,38 @@ class CaeExpenseLine(models.Model):
                     ("date", "in", list(set(candidates.mapped("date")))),
                     ("is_regularisation", "=", False),
                 ],
-                ["activity_id", "date", "amount_total"],
+                [
+                    "activity_id",
+                    "date",
+                    "amount_total",
+                    "is_mileage",
+                    "trip_from",
+                    "trip_to",
+                    "distance_km",
+                ],
             ):
-                key = (other.activity_id.id, other.date, round(other.amount_total, 2))
-                same[key].add(other.id)
+                same[other._duplicate_key()].add(other.id)
             for line in candidates:
-                key = (line.activity_id.id, line.date, round(line.amount_total, 2))
-                others = same.get(key, set()) - {line.id}
+                others = same.get(line._duplicate_key(), set()) - {line.id}
                 if others:
                     duplicates[line.id] |= others
-                    reasons[line.id].add("amount")
+                    reasons[line.id] |= {("amount", other) for other in others}
+        if self.env.user.share:
+            # Among the lines the entrepreneur may read only (their record rules).
+            all_ids = {other for ids in duplicates.values() for other in ids}
+            visible = set(
+                self.with_user(self.env.user).search([("id", "in", list(all_ids))]).ids
+            )
+            duplicates = {line_id: ids & visible for line_id, ids in duplicates.items()}
+            reasons = {
+                line_id: {(key, other) for key, other in why if other in visible}
+                for line_id, why in reasons.items()
+            }
         for line in self:
             line.duplicate_line_ids = [
                 fields.Command.set(sorted(duplicates.get(line.id, ())))
             ]
-            why = reasons.get(line.id, set())
+            why = {key for key, _other in reasons.get(line.id, set())}
             line.duplicate_reason = ", ".join(
                 label
                 for key, label in (
@@ -263,6 +327,20 @@ class CaeExpenseLine(models.Model):
                 )
                 if key in why
             )
+
+    def _duplicate_key(self):
+        """What two lines share when one may be the other entered twice."""
+        self.ensure_one()
+        if self.is_mileage:
+            return (
+                self.activity_id.id,
+                self.date,
+                "trip",
+                (self.trip_from or "").strip().lower(),
+                (self.trip_to or "").strip().lower(),
+                round(self.distance_km, 1),
+            )
+        return (self.activity_id.id, self.date, round(self.amount_total, 2))
 
     @api.depends("date")
     def _compute_is_old(self):
@@ -279,7 +357,9 @@ class CaeExpenseLine(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    @api.constrains("amount_total", "date", "distance_km", "category_id")
+    @api.constrains(
+        "amount_total", "amount_vat", "vat_rate", "date", "distance_km", "category_id"
+    )
     def _check_values(self):
         for line in self:
             today = line.company_id._cae_today()
@@ -358,12 +438,24 @@ class CaeExpenseLine(models.Model):
                 )
             )
 
-    def _is_mileage_update(self):
-        """Amount written by _update_mileage itself (never from a user's call)."""
-        return self.env.su and self.env.context.get("cae_mileage_update")
+    def _check_protected_fields(self, vals_list):
+        """Computed values, states and where a line belongs are never written by a
+        user's call, whatever its context: only the module's code, as superuser."""
+        if self.env.su:
+            return
+        forged = set().union(*(PROTECTED_FIELDS & set(vals) for vals in vals_list))
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "These values of an expense are computed and cannot be written: "
+                    "%(fields)s.",
+                    fields=", ".join(sorted(forged)),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_protected_fields(vals_list)
         self._check_staff_only_fields(vals_list)
         Report = self.env["cae.expense.report"]
         activity_ids = {vals.get("activity_id") for vals in vals_list} - {None, False}
@@ -402,12 +494,19 @@ class CaeExpenseLine(models.Model):
         return lines
 
     def write(self, vals):
+        # Access rights first: a portal user gets "not allowed", whatever the state.
+        self.check_access("write")
+        self._check_protected_fields([vals])
         self._check_staff_only_fields([vals])
-        if not self._is_mileage_update():
-            self.report_id._check_editable()
+        self.report_id._check_editable()
         if "activity_id" in vals or "date" in vals:
             if "report_id" in vals:
                 raise UserError(self.env._("Change the date, not the report."))
+            if vals.get("activity_id"):
+                # Record rules check the line before the write, not where it goes.
+                self.env["cae.activity"].browse(vals["activity_id"]).check_access(
+                    "read"
+                )
             result = True
             for line in self:
                 activity_id = vals.get("activity_id", line.activity_id.id)
@@ -427,11 +526,12 @@ class CaeExpenseLine(models.Model):
         else:
             result = super().write(vals)
         self._check_report_consistency()
-        if not self._is_mileage_update() and MILEAGE_FIELDS & set(vals):
+        if MILEAGE_FIELDS & set(vals):
             self.filtered("is_mileage")._update_mileage()
         return result
 
     def unlink(self):
+        self.check_access("unlink")
         self.report_id._check_editable()
         return super().unlink()
 
@@ -467,7 +567,7 @@ class CaeExpenseLine(models.Model):
             scale, provisional = self.env["cae.mileage.scale"]._find_for_trip(
                 line.date.year, activity.vehicle_type, activity.vehicle_fiscal_power
             )
-            line.sudo().with_context(cae_mileage_update=True).write(
+            line._write_scale_figures(
                 {
                     "mileage_provisional": provisional,
                     "vehicle_type": activity.vehicle_type,
@@ -482,33 +582,279 @@ class CaeExpenseLine(models.Model):
                 }
             )
 
+    def _write_scale_figures(self, vals):
+        """The scale's figures of a trip, written as superuser past write()'s checks
+        (never a user's call: write() refuses a trip's amount to anyone else)."""
+        # pylint: disable=super-method-mismatch
+        return super(CaeExpenseLine, self.sudo()).write(vals)
+
+    # ------------------------------------------------------------------
+    # The entrepreneur's actions (portal pages, or JSON-RPC: the same checks).
+    # Portal users have read access only; these methods check who calls, whose
+    # line it is and its state, then write an explicit list of fields as superuser.
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_browse(self, model_name, record_id):
+        """The record of that id, or a MissingError for an id that is not one."""
+        if (
+            isinstance(record_id, bool)
+            or not isinstance(record_id, int)
+            or not 0 < record_id <= MAX_ID
+        ):
+            raise MissingError(self.env._("This record does not exist."))
+        record = self.env[model_name].browse(record_id)
+        if not record.sudo().exists():
+            raise MissingError(self.env._("This record does not exist."))
+        return record
+
+    @api.model
+    def _portal_check_member(self, activity):
+        """The caller runs the activity (its membership): AccessError otherwise."""
+        user = self.env.user
+        partner = user.commercial_partner_id
+        members = activity.sudo().member_partner_ids
+        if not user.share or not (
+            partner in members or partner in members.commercial_partner_id
+        ):
+            raise AccessError(
+                self.env._("You can only enter expenses for your own activity.")
+            )
+        activity.with_user(user).check_access("read")
+
+    def _portal_check_line(self):
+        """One line of the caller's activity, in a report still open to changes."""
+        self.ensure_one()
+        self._portal_browse(self._name, self.id)
+        self.with_user(self.env.user).check_access("read")
+        self._portal_check_member(self.sudo().activity_id)
+        self.sudo().report_id._check_editable()
+
+    @api.model
+    def _portal_line_values(
+        self,
+        category,
+        *,
+        name=None,
+        amount_total=None,
+        vat_rate=None,
+        amount_vat=None,
+        distance_km=None,
+        trip_from=None,
+        trip_to=None,
+    ):
+        """The fields an entrepreneur may give, for a line of that category."""
+        vals = {}
+        if name is not None:
+            vals["name"] = str(name).strip()[:200]
+        if category.is_mileage:
+            if distance_km is not None:
+                vals["distance_km"] = float(distance_km)
+            if trip_from is not None:
+                vals["trip_from"] = str(trip_from).strip()[:100]
+            if trip_to is not None:
+                vals["trip_to"] = str(trip_to).strip()[:100]
+            return vals
+        if amount_total is not None:
+            vals["amount_total"] = float(amount_total)
+        if vat_rate is not None:
+            if vat_rate not in dict(self._fields["vat_rate"].selection):
+                raise ValidationError(self.env._("Choose one of the VAT rates."))
+            vals["vat_rate"] = vat_rate
+        if amount_vat is not None:
+            # Checked between 0 and the amount including VAT by _check_values.
+            vals["amount_vat"] = float(amount_vat)
+        return vals
+
+    @api.model
+    def _portal_category(self, category_id):
+        category = self._portal_browse("cae.expense.category", category_id)
+        if not category.with_user(self.env.user).search_count(
+            [("id", "=", category.id)]
+        ):
+            raise MissingError(self.env._("This record does not exist."))
+        return category
+
+    @api.model
+    @api.returns("self", lambda line: line.id)
+    def portal_add_expense(
+        self,
+        activity_id,
+        category_id,
+        *,
+        date=None,
+        name=None,
+        amount_total=None,
+        vat_rate=None,
+        amount_vat=None,
+        distance_km=None,
+        trip_from=None,
+        trip_to=None,
+        receipts=None,
+        token=None,
+    ):
+        """An entrepreneur adds an expense (and its receipts) to their activity.
+
+        ``receipts`` is a list of (file name, content) pairs, the content as bytes
+        or base64 text. ``token`` is the form's one-time token: the same form sent
+        again returns the line it created instead of adding another one.
+        """
+        activity = self._portal_browse("cae.activity", activity_id)
+        self._portal_check_member(activity)
+        if token:
+            token = str(token)[:64]
+            done = self.sudo().search([("submission_token", "=", token)], limit=1)
+            if done:
+                if done.create_uid != self.env.user:
+                    raise AccessError(self.env._("This form has already been sent."))
+                return done.with_env(self.env)
+        category = self._portal_category(category_id)
+        vals = {
+            "activity_id": activity.id,
+            "category_id": category.id,
+            "date": fields.Date.to_date(date)
+            if date
+            else activity.sudo().company_id._cae_today(),
+            "spent_by_id": self.env.user.partner_id.id,
+            "submission_token": token or False,
+            **self._portal_line_values(
+                category,
+                name=name,
+                amount_total=amount_total,
+                vat_rate=vat_rate,
+                amount_vat=amount_vat,
+                distance_km=distance_km,
+                trip_from=trip_from,
+                trip_to=trip_to,
+            ),
+        }
+        line = self.sudo().with_context(mail_create_nolog=True).create(vals)
+        line = line.with_env(self.env)
+        if receipts:
+            line._attach_receipts(receipts)
+        return line
+
+    def portal_correct_expense(
+        self,
+        *,
+        category_id=None,
+        date=None,
+        name=None,
+        amount_total=None,
+        vat_rate=None,
+        amount_vat=None,
+        distance_km=None,
+        trip_from=None,
+        trip_to=None,
+    ):
+        """An entrepreneur corrects their expense in place (same kind of expense:
+        an amount stays an amount, a trip a trip). The VAT may be corrected to the
+        receipt's, between 0 and the amount including VAT."""
+        self._portal_check_line()
+        line = self.sudo()
+        category = line.category_id
+        vals = {}
+        if category_id is not None and category_id != category.id:
+            category = self._portal_category(category_id)
+            if category.is_mileage != line.is_mileage:
+                raise ValidationError(
+                    self.env._(
+                        "A trip stays a trip and a purchase a purchase: remove this "
+                        "expense and add it again."
+                    )
+                )
+            vals["category_id"] = category.id
+        if date is not None:
+            vals["date"] = fields.Date.to_date(date)
+        vals.update(
+            self._portal_line_values(
+                category,
+                name=name,
+                amount_total=amount_total,
+                vat_rate=vat_rate,
+                amount_vat=amount_vat,
+                distance_km=distance_km,
+                trip_from=trip_from,
+                trip_to=trip_to,
+            )
+        )
+        if vals:
+            line.write(vals)
+        return True
+
+    def portal_add_receipts(self, receipts):
+        """An entrepreneur adds receipts, [(file name, content)], to their line."""
+        self._attach_receipts(receipts)
+        return True
+
+    def portal_remove_expense(self):
+        """An entrepreneur removes their line from an open report."""
+        for line in self:
+            line._portal_check_line()
+        self.sudo().unlink()
+        return True
+
     # ------------------------------------------------------------------
     # Receipts
     # ------------------------------------------------------------------
     def _attach_receipts(self, files):
-        """Attach receipts given as [(filename, data)], checked like every upload."""
+        """Attach receipts given as [(filename, data)], checked like every upload:
+        type from the content, size, at most five per line and 20 MB per call."""
         self.ensure_one()
-        self.check_access("write")
-        self.report_id._check_editable()
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": filename,
-                        "raw": data,
-                        "res_model": self._name,
-                        "res_id": self.id,
-                    }
-                    for filename, data in files
-                ]
+        if self.env.su:
+            pass
+        elif self.env.user.share:
+            self._portal_check_line()
+        else:
+            self.check_access("write")
+        self.report_id.sudo()._check_editable()
+        decoded = []
+        for item in files or ():
+            if not isinstance(item, (list, tuple)) or len(item) != 2:
+                raise ValidationError(self.env._("Send each receipt as a file."))
+            filename, data = item
+            if isinstance(data, str):
+                try:
+                    data = base64.b64decode(data, validate=True)
+                except (ValueError, binascii.Error) as error:
+                    raise ValidationError(
+                        self.env._("Send each receipt as a file.")
+                    ) from error
+            if not isinstance(data, bytes) or not data:
+                raise ValidationError(self.env._("This file is empty."))
+            decoded.append((str(filename or "receipt")[:200], data))
+        Attachment = self.env["ir.attachment"].sudo()
+        count = Attachment.search_count(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        )
+        if count + len(decoded) > MAX_RECEIPTS_PER_LINE:
+            raise ValidationError(
+                self.env._(
+                    "An expense has at most %(max)s receipts (it has %(count)s).",
+                    max=MAX_RECEIPTS_PER_LINE,
+                    count=count,
+                )
             )
+        if sum(len(data) for _name, data in decoded) > MAX_REQUEST_MB * MB:
+            raise ValidationError(
+                self.env._(
+                    "Send at most %(max)s MB of files at once.", max=MAX_REQUEST_MB
+                )
+            )
+        attachments = Attachment.create(
+            [
+                {
+                    "name": filename,
+                    "raw": data,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+                for filename, data in decoded
+            ]
         )
         check_uploaded_attachments(
-            self.env, attachments, RECEIPT_MIMETYPES, self.company_id
+            self.env, attachments, RECEIPT_MIMETYPES, self.sudo().company_id
         )
-        return attachments
+        return attachments.with_env(self.env)
 
     def action_view_receipts(self):
         self.ensure_one()

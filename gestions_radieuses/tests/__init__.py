@@ -15,6 +15,7 @@ from . import test_expense_concurrency
 from . import test_expense_export
 from . import test_expense_mileage
 from . import test_expense_portal
+from . import test_expense_security
 from . import test_expense_workflow
 from . import test_mileage_provisional
 

@@ -2,6 +2,20 @@
 
 from .common import CaeCommon
 
+# What an entrepreneur gives when adding an expense (portal_add_expense's values).
+PORTAL_LINE_FIELDS = {
+    "activity_id",
+    "category_id",
+    "date",
+    "name",
+    "amount_total",
+    "vat_rate",
+    "amount_vat",
+    "distance_km",
+    "trip_from",
+    "trip_to",
+}
+
 
 class CaeExpenseCommon(CaeCommon):
     @classmethod
@@ -31,5 +45,8 @@ class CaeExpenseCommon(CaeCommon):
             "date": cls.env.company._cae_today(),
             **vals,
         }
+        if user and user.share and set(values) <= PORTAL_LINE_FIELDS:
+            # Entrepreneurs add expenses through their method, never by create().
+            return cls.Line.with_user(user).portal_add_expense(**values)
         Line = cls.Line.with_user(user) if user else cls.Line
         return Line.create(values)

@@ -70,9 +70,10 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         self.assertEqual(response.status_code, 404)
         response = self._post(f"/my/expenses/{self.report_b.id}/submit")
         self.assertEqual(response.status_code, 404)
-        # A forged activity id: refused, nothing written.
+        # A forged activity id: not found (issue 8: 404 like any other id that is
+        # not the user's, was a 400 form error), nothing written.
         response = self._new_expense(activity_id=self.activity_b.id)
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 404)
         self.assertTrue(self.line_b.exists())
         self.assertEqual(self.report_b.line_count, 1)
         self.assertEqual(self.report_b.state, "draft")

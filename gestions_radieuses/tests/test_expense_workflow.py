@@ -161,15 +161,26 @@ class TestExpenseWorkflow(CaeExpenseCommon):
         with self.assertRaises(UserError):
             self._line(user=self.entrepreneur_a, amount_total=5.0)
         with self.assertRaises(UserError):
-            self.line.with_user(self.entrepreneur_a).amount_total = 1.0
+            self.line.with_user(self.entrepreneur_a).portal_correct_expense(
+                amount_total=1.0
+            )
         with self.assertRaises(UserError):
-            self.line.with_user(self.entrepreneur_a).unlink()
+            self.line.with_user(self.entrepreneur_a).portal_remove_expense()
         with self.assertRaises(UserError):
             self.line.with_user(self.entrepreneur_a)._attach_receipts(
                 [("r.png", PNG_BYTES)]
             )
-        # The internal flags of the workflow give nothing to a user's call.
         with self.assertRaises(UserError):
+            self.line.with_user(self.entrepreneur_a).portal_add_receipts(
+                [("r.png", PNG_BYTES)]
+            )
+        # Entrepreneurs write nothing through the generic ORM (issue 8), and the
+        # old workflow flags give nothing to anyone's call.
+        with self.assertRaises(AccessError):
+            self.line.with_user(self.entrepreneur_a).amount_total = 1.0
+        with self.assertRaises(AccessError):
+            self.line.with_user(self.entrepreneur_a).unlink()
+        with self.assertRaises(AccessError):
             self.line.with_user(self.entrepreneur_a).with_context(
                 cae_mileage_update=True
             ).write({"amount_total": 1.0})
@@ -177,6 +188,7 @@ class TestExpenseWorkflow(CaeExpenseCommon):
             self.report.with_user(self.accountant).with_context(
                 cae_expense_transition=True
             ).write({"state": "approved"})
+        self.assertEqual(self.line.amount_total, 120.0)
 
     def test_staff_only_fields(self):
         Line = self.line.with_user(self.entrepreneur_a)
@@ -198,7 +210,10 @@ class TestExpenseWorkflow(CaeExpenseCommon):
             trip_from="A",
             trip_to="B",
         )
-        trip.with_user(self.entrepreneur_a).amount_total = 500.0
+        with self.assertRaises(AccessError):
+            trip.with_user(self.entrepreneur_a).amount_total = 500.0
+        # Even staff who may edit lines get the scale's amount for a trip.
+        trip.with_user(self.accountant).amount_total = 500.0
         self.assertAlmostEqual(trip.amount_total, 6.36, 2)
 
     def test_submit_refused(self):
@@ -258,7 +273,10 @@ class TestExpenseWorkflow(CaeExpenseCommon):
         self.line.with_user(self.entrepreneur_a)._attach_receipts(
             [("r.png", PNG_BYTES)]
         )
-        self.line.with_user(self.entrepreneur_a).amount_total = 110.0
+        self.line.with_user(self.entrepreneur_a).portal_correct_expense(
+            amount_total=110.0
+        )
+        self.assertEqual(self.line.amount_total, 110.0)
         self.report.with_user(self.entrepreneur_a).action_submit()
         self.assertEqual(self.report.state, "submitted")
         self.report.with_user(self.accountant).action_approve()
@@ -277,7 +295,8 @@ class TestExpenseWorkflow(CaeExpenseCommon):
         with self.assertRaises(AccessError):
             self.report.with_user(self.advisor).action_register_payment(10.0)
         self.report.with_user(self.accountant).action_register_payment(100.0)
-        self.assertEqual(self.report.state, "paid")
+        # Issue 8: a part payment no longer marks the report paid.
+        self.assertEqual(self.report.state, "partial")
         self.assertAlmostEqual(self.report.amount_residual, 20.0, 2)
         wizard = (
             self.env["cae.expense.payment.wizard"]
@@ -287,6 +306,7 @@ class TestExpenseWorkflow(CaeExpenseCommon):
         wizard.action_pay()
         self.assertAlmostEqual(self.report.amount_paid, 120.0, 2)
         self.assertAlmostEqual(self.report.amount_residual, 0.0, 2)
+        self.assertEqual(self.report.state, "paid")
         with self.assertRaises(UserError):  # nothing left to pay
             self.report.with_user(self.accountant).action_register_payment()
 
@@ -357,7 +377,7 @@ class TestExpenseAccess(CaeExpenseCommon):
                 "internal": "0000",
             },
             "cae.expense.line": {
-                "portal": "1111",
+                "portal": "1000",  # issue 8: entrepreneurs write through methods
                 "advisor": "1000",
                 "accountant": "1111",
                 "manager": "1111",

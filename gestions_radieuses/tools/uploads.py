@@ -1,7 +1,6 @@
 """Checks shared by every file an entrepreneur can send (documents, receipts)."""
 
 from odoo.exceptions import ValidationError
-from odoo.tools.mimetypes import guess_mimetype
 
 DOCUMENT_MIMETYPES = ("application/pdf", "image/jpeg", "image/png")
 RECEIPT_MIMETYPES = (*DOCUMENT_MIMETYPES, "image/heic")
@@ -12,14 +11,28 @@ MIMETYPE_LABELS = {
     "image/heic": "HEIC",
 }
 MB = 1024 * 1024
+# All the files of one request together (a form with several receipts).
+MAX_REQUEST_MB = 20
+# The first bytes ("magic bytes") of each accepted type.
+MAGIC_BYTES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+# HEIC photos (iPhone camera) are an ISO media file with an 'ftyp' box and a brand.
+HEIC_BRANDS = (b"heic", b"heix", b"mif1", b"msf1")
 
 
 def guess_upload_mimetype(data):
-    """The type of a file from its content, never from its name."""
-    # HEIC photos (iPhone camera) are an ISO media file with an 'ftyp' brand.
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1"):
+    """The type of a file from its first bytes, never from its name or the type the
+    browser claims; application/octet-stream for anything not accepted here."""
+    data = data or b""
+    for magic, mimetype in MAGIC_BYTES:
+        if data.startswith(magic):
+            return mimetype
+    if data[4:8] == b"ftyp" and data[8:12] in HEIC_BRANDS:
         return "image/heic"
-    return guess_mimetype(data, default="application/octet-stream")
+    return "application/octet-stream"
 
 
 def check_uploaded_attachments(env, attachments, allowed_mimetypes, company):
@@ -47,3 +60,6 @@ def check_uploaded_attachments(env, attachments, allowed_mimetypes, company):
                     types=", ".join(MIMETYPE_LABELS[m] for m in allowed_mimetypes),
                 )
             )
+        if attachment.mimetype != mimetype:
+            # Served with the type of its content, not the one its name suggests.
+            attachment.sudo().mimetype = mimetype

@@ -64,7 +64,7 @@ class CaeExpenseExportWizard(models.TransientModel):
         self.ensure_one()
         domain = [
             ("company_id", "=", self.company_id.id),
-            ("state", "in", ("approved", "paid")),
+            ("state", "in", ("approved", "partial", "paid")),
             ("date", ">=", self.date_from.replace(day=1)),
             ("date", "<=", self.date_to),
         ]

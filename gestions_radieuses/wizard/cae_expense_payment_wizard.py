@@ -11,12 +11,20 @@ class CaeExpensePaymentWizard(models.TransientModel):
         "res.currency", default=lambda self: self.env.company.currency_id
     )
     amount_residual = fields.Monetary(
-        string="Left to pay", compute="_compute_amount_residual"
+        string="Left to pay",
+        compute="_compute_amount_residual",
+        help="Negative when the entrepreneur owes the cooperative this amount.",
+    )
+    is_repayment = fields.Boolean(
+        string="Repayment by the entrepreneur",
+        compute="_compute_amount_residual",
+        help="The report is negative (after a year-end regularisation): the amount "
+        "is what the entrepreneur paid back to the cooperative.",
     )
     amount = fields.Monetary(
         string="Amount paid",
-        help="For one report, a partial payment is possible; several reports are "
-        "paid in full.",
+        help="For one report, a partial payment is possible: the report is then "
+        "partially paid and shows what is left; several reports are paid in full.",
     )
     payment_date = fields.Date(
         required=True, default=lambda self: self.env.company._cae_today()
@@ -27,10 +35,11 @@ class CaeExpensePaymentWizard(models.TransientModel):
         for wizard in self:
             wizard.report_count = len(wizard.report_ids)
             wizard.amount_residual = sum(wizard.report_ids.mapped("amount_residual"))
+            wizard.is_repayment = wizard.amount_residual < 0
 
     @api.onchange("report_ids")
     def _onchange_report_ids(self):
-        self.amount = self.amount_residual
+        self.amount = abs(self.amount_residual)
 
     def action_pay(self):
         self.ensure_one()
