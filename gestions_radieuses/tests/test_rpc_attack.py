@@ -299,11 +299,13 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
 
     def _assert_unchanged(self, before, what):
         after = self._snapshot(list(before.keys() - {"ir.attachment"}))
-        for model, rows in before.items():
-            self.maxDiff = 2000
-            self.assertEqual(
-                rows, after.get(model), f"{what} changed {model} over JSON-RPC"
-            )
+        # One sub-test per attack: a run lists every hole, not only the first one.
+        with self.subTest(attack=what):
+            for model, rows in before.items():
+                self.maxDiff = 2000
+                self.assertEqual(
+                    rows, after.get(model), f"{what} changed {model} over JSON-RPC"
+                )
 
     def _attack(self, user, models, allowed=()):
         """Create, write every stored field, unlink and call every public method."""
