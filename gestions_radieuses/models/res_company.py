@@ -1,9 +1,8 @@
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-
 from odoo.addons.base.models.res_partner import _tz_get
+from odoo.exceptions import ValidationError
 
 # A French CAE's day unless the company says otherwise (La Réunion, Guadeloupe…).
 DEFAULT_CAE_TZ = "Europe/Paris"

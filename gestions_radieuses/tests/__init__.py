@@ -21,3 +21,7 @@ from . import test_expense_calendar
 
 # The benchmark's operations (issue 5): query budgets that do not grow.
 from . import test_performance
+
+# The model as the trust boundary (issue 8): calendar, activities, documents.
+from . import test_activity_security
+from . import test_calendar_security
