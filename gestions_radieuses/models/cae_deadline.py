@@ -148,10 +148,10 @@ class CaeDeadline(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on late deadlines."))
         # Late in each company's own day: one condition per distinct today.
-        companies = self.env["res.company"].sudo().search([])
+        Company = self.env["res.company"].sudo()
         by_today = defaultdict(list)
-        for company in companies:
-            by_today[company._cae_today()].append(company.id)
+        for _tz, company_ids in Company._read_group([], ["cae_tz"], ["id:array_agg"]):
+            by_today[Company.browse(company_ids[0])._cae_today()] += company_ids
         late = []
         for today, company_ids in by_today.items():
             condition = [
