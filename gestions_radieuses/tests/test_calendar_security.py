@@ -185,10 +185,12 @@ class TestCalendarSecurity(CalendarSecurityCommon):
             mine.write({"cae_digest_frequency": "never"})
 
     def test_nobody_joins_an_activity_through_the_partner(self):
+        # An accountant reads activities, and may edit contacts (Odoo's default
+        # for employees), but may not make someone an entrepreneur of one.
         contacts = new_test_user(
             self.env,
             "cae_contacts",
-            groups="base.group_user,base.group_partner_manager",
+            groups="gestions_radieuses.group_accountant,base.group_partner_manager",
         )
         with self.assertRaises(AccessError):
             self.partner_b.with_user(contacts).write(
