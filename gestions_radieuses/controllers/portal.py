@@ -5,9 +5,10 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
+from ..models.cae_activity_document import CaeUploadError
 from ..tools import DOCUMENT_MIMETYPES, guess_upload_mimetype
 from ..tools.uploads import MB, MIMETYPE_LABELS
 
@@ -163,81 +164,31 @@ class CaePortal(CustomerPortal):
     )
     def portal_my_activity_upload(self, activity_id, **post):
         activity_sudo = self._cae_check_access("cae.activity", activity_id)
-        env = request.env
-        errors = {}
-        doc_type = env["cae.document.type"]
-        if str(post.get("type_id", "")).isdigit():
-            doc_type = doc_type.browse(int(post["type_id"])).exists()
-        if not doc_type:
-            errors["type_id"] = env._("Choose what kind of document this is.")
-        date_from = self._cae_parse_date(post.get("date_from"))
-        date_until = self._cae_parse_date(post.get("date_until"))
-        if date_from is False or date_until is False:
-            errors["date_until"] = env._(
-                "Enter dates as shown, for example 2027-03-31."
+        upload = request.httprequest.files.get("file")
+        data = b""
+        if upload and upload.filename:
+            # Read no more than the cap (and one byte): the model says it is too big.
+            max_mb = activity_sudo.company_id.cae_upload_max_size_mb or 10
+            data = upload.read(max_mb * MB + 1)
+        try:
+            # As the entrepreneur: the model checks who calls, the form and the
+            # file (the shared upload validator), then writes.
+            request.env["cae.activity.document"].cae_portal_upload(
+                activity_sudo.id,
+                post.get("type_id"),
+                base64.b64encode(data),
+                upload.filename if upload else None,
+                date_from=post.get("date_from"),
+                date_until=post.get("date_until"),
+                note=post.get("note"),
             )
-        elif doc_type.validity_required and not date_until:
-            errors["date_until"] = env._(
-                "Enter the date until which this document is valid: it is written "
-                "on it."
-            )
-        elif date_from and date_until and date_until < date_from:
-            errors["date_until"] = env._(
-                "The end of validity cannot be before its start."
-            )
-        data, _mimetype, file_error = self._cae_read_upload(
-            request.httprequest.files.get("file"),
-            DOCUMENT_MIMETYPES,
-            activity_sudo.company_id,
+        except CaeUploadError as error:
+            errors = error.errors
+        except (AccessError, UserError) as error:
+            errors = {"file": str(error.args[0])}
+        else:
+            return request.redirect(f"{activity_sudo.access_url}?uploaded=1#documents")
+        values = self._cae_activity_page_values(activity_sudo, errors=errors, form=post)
+        return request.render(
+            "gestions_radieuses.portal_my_activity", values, status=400
         )
-        if file_error:
-            errors["file"] = file_error
-        if not errors:
-            try:
-                self._cae_create_document(
-                    activity_sudo,
-                    {
-                        "type_id": doc_type.id,
-                        "date_from": date_from or False,
-                        "date_until": date_until or False,
-                    },
-                    data,
-                    post,
-                )
-            except (AccessError, ValidationError) as error:
-                errors["file"] = str(error.args[0])
-        if errors:
-            values = self._cae_activity_page_values(
-                activity_sudo, errors=errors, form=post
-            )
-            return request.render(
-                "gestions_radieuses.portal_my_activity", values, status=400
-            )
-        return request.redirect(f"{activity_sudo.access_url}?uploaded=1#documents")
-
-    def _cae_create_document(self, activity_sudo, vals, data, post):
-        """Create the document as the entrepreneur, so rules decide, in a savepoint."""
-        filename = request.httprequest.files["file"].filename
-        with request.env.cr.savepoint():
-            document = (
-                request.env["cae.activity.document"]
-                .with_context(mail_create_nolog=True, mail_notrack=True)
-                .create(
-                    {
-                        **vals,
-                        "activity_id": activity_sudo.id,
-                        "file": base64.b64encode(data),
-                        "file_name": filename,
-                        "note": (post.get("note") or "")[:200],
-                    }
-                )
-            )
-        activity_sudo.message_post(
-            body=request.env._(
-                "New document sent from the portal: %(document)s",
-                document=document.sudo().display_name,
-            ),
-            author_id=request.env.user.partner_id.id,
-            subtype_xmlid="mail.mt_note",
-        )
-        return document

@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.protected_fields import check_protected_fields
+
 STAGES = [
     ("candidate", "Candidate"),
     ("cape", "CAPE contract"),
@@ -337,6 +339,7 @@ class CaeActivity(models.Model):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            check_protected_fields(self, vals)
             if vals.get("reference", "/") == "/":
                 vals["reference"] = sequence.next_by_code("cae.activity") or "/"
         activities = super().create(vals_list)
@@ -348,6 +351,7 @@ class CaeActivity(models.Model):
         return activities
 
     def write(self, vals):
+        check_protected_fields(self, vals)
         changed = self.browse()
         if "stage" in vals:
             changed = self.filtered(lambda a: a.stage != vals["stage"])
@@ -357,12 +361,11 @@ class CaeActivity(models.Model):
             result = super(CaeActivity, unchanged).write(vals)
             if "stage_date" in vals:
                 unchanged._correct_current_stage_date()
-        if changed:
-            # A new stage starts today, the CAE's day, unless the user says when.
-            for company, group in changed.grouped("company_id").items():
-                changed_vals = {"stage_date": company._cae_today(), **vals}
-                result = super(CaeActivity, group).write(changed_vals) and result
-            changed._record_stage_history()
+        # A new stage starts on the CAE's today unless the user says when it started.
+        for company, activities in changed.grouped("company_id").items():
+            changed_vals = {"stage_date": company._cae_today(), **vals}
+            result = super(CaeActivity, activities).write(changed_vals) and result
+            activities._record_stage_history()
         if {"entrepreneur_id", "co_entrepreneur_ids"} & vals.keys():
             # Portal record rules test the members through a many2many that Odoo's
             # search does not flush by itself.

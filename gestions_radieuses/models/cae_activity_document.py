@@ -1,12 +1,27 @@
+import base64
+import binascii
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import DOCUMENT_MIMETYPES, check_uploaded_attachments
+from ..tools.protected_fields import check_protected_fields
 
 # A document is "expiring" this many days before its validity ends.
 EXPIRY_WARNING_DAYS = 30
+# Largest id PostgreSQL stores in an integer column.
+MAX_ID = 2**31 - 1
+# Longest note an entrepreneur may write with a document.
+NOTE_SIZE = 200
+
+
+class CaeUploadError(UserError):
+    """Refused upload: one message per form field ({field: message})."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(errors.values()))
 
 
 class CaeActivityDocument(models.Model):
@@ -26,7 +41,11 @@ class CaeActivityDocument(models.Model):
         tracking=True,
     )
     company_id = fields.Many2one(
-        related="activity_id.company_id", store=True, index=True, precompute=True
+        related="activity_id.company_id",
+        store=True,
+        index=True,
+        precompute=True,
+        readonly=True,
     )
     entrepreneur_id = fields.Many2one(related="activity_id.entrepreneur_id")
     type_id = fields.Many2one(
@@ -52,8 +71,143 @@ class CaeActivityDocument(models.Model):
         compute="_compute_status",
         store=True,
         index=True,
+        readonly=True,
         help="Recomputed every night: expiring means within 30 days.",
     )
+
+    # ------------------------------------------------------------------
+    # Writes: the status is computed, the portal writes through portal_upload
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_fields(self, vals)
+        return super().write(vals)
+
+    @api.model
+    def cae_portal_upload(
+        self,
+        activity_id,
+        type_id,
+        file_content,
+        file_name,
+        *,
+        date_from=None,
+        date_until=None,
+        note=None,
+    ):
+        """An entrepreneur sends a document of one of their activities.
+
+        ``file_content`` is the file in base64 (as Odoo's binary fields), dates
+        are ISO strings. Checks that the caller runs the activity (record rules
+        of the portal), the type, the dates and, through the document's own
+        constraint (the shared upload validator), the file's real type and size;
+        then creates the document with sudo() from these fields only.
+        Raises CaeUploadError ({form field: message}) on bad input.
+        """
+        activity_sudo = self._cae_upload_activity(activity_id)
+        vals, errors = self._cae_upload_values(
+            type_id, file_content, date_from, date_until
+        )
+        if errors:
+            raise CaeUploadError(errors)
+        try:
+            # The document's constraint runs the shared upload validator (type
+            # from the content, size): a refused file leaves nothing behind.
+            with self.env.cr.savepoint():
+                document = (
+                    self.sudo()
+                    .with_context(mail_create_nolog=True, mail_notrack=True)
+                    .create(
+                        {
+                            **vals,
+                            "activity_id": activity_sudo.id,
+                            "file_name": str(file_name or "document")[:255],
+                            "note": str(note or "")[:NOTE_SIZE],
+                        }
+                    )
+                )
+        except ValidationError as error:
+            raise CaeUploadError({"file": str(error.args[0])}) from error
+        activity_sudo.message_post(
+            body=self.env._(
+                "New document sent from the portal: %(document)s",
+                document=document.display_name,
+            ),
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+        return document.id
+
+    @api.model
+    def _cae_upload_activity(self, activity_id):
+        """The activity (sudo) if the caller may send it a document."""
+        user = self.env.user
+        activity = self.env["cae.activity"]
+        if isinstance(activity_id, int) and 0 < activity_id <= MAX_ID:
+            activity = activity.browse(activity_id).exists()
+        if not activity:
+            raise AccessError(self.env._("This activity does not exist."))
+        # Portal record rules: only the activity's entrepreneurs read it.
+        activity.check_access("read")
+        if user.share:
+            members = user.partner_id | user.commercial_partner_id
+            if not activity.sudo().member_partner_ids & members:
+                raise AccessError(
+                    self.env._("You can only send documents for your own activity.")
+                )
+        else:
+            self.check_access("create")
+        if not activity.sudo().active:
+            raise UserError(
+                self.env._("This activity is closed: it takes no more documents.")
+            )
+        return activity.sudo()
+
+    @api.model
+    def _cae_upload_values(self, type_id, file_content, date_from, date_until):
+        """({field: value}, {form field: error}) from what the form sent."""
+        errors = {}
+        doc_type = self.env["cae.document.type"]
+        if isinstance(type_id, str) and type_id.isdigit():
+            type_id = int(type_id)
+        if isinstance(type_id, int) and 0 < type_id <= MAX_ID:
+            doc_type = doc_type.sudo().browse(type_id).exists()
+        if not doc_type or not doc_type.active:
+            errors["type_id"] = self.env._("Choose what kind of document this is.")
+        try:
+            date_from = fields.Date.to_date(date_from or None)
+            date_until = fields.Date.to_date(date_until or None)
+        except (TypeError, ValueError):
+            errors["date_until"] = self.env._(
+                "Enter dates as shown, for example 2027-03-31."
+            )
+        else:
+            if doc_type.validity_required and not date_until:
+                errors["date_until"] = self.env._(
+                    "Enter the date until which this document is valid: it is "
+                    "written on it."
+                )
+            elif date_from and date_until and date_until < date_from:
+                errors["date_until"] = self.env._(
+                    "The end of validity cannot be before its start."
+                )
+        try:
+            data = base64.b64decode(file_content or b"", validate=True)
+        except (TypeError, ValueError, binascii.Error):
+            data = b""
+        if not data:
+            errors["file"] = self.env._("Choose a file to send (it cannot be empty).")
+        return {
+            "type_id": doc_type.id,
+            "date_from": date_from or False,
+            "date_until": date_until or False,
+            "file": base64.b64encode(data),
+        }, errors
 
     @api.depends("file", "date_until")
     def _compute_status(self):

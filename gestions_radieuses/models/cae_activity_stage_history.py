@@ -1,5 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
+from ..tools.protected_fields import check_protected_fields
 from .cae_activity import STAGES
 
 
@@ -12,7 +13,7 @@ class CaeActivityStageHistory(models.Model):
         "cae.activity", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(
-        related="activity_id.company_id", store=True, index=True
+        related="activity_id.company_id", store=True, index=True, readonly=True
     )
     stage = fields.Selection(STAGES, required=True)
     date_start = fields.Date(string="Since", required=True)
@@ -22,3 +23,13 @@ class CaeActivityStageHistory(models.Model):
         default=lambda self: self.env.user,
         readonly=True,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, {"changed_by_id"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_fields(self, vals, {"changed_by_id"})
+        return super().write(vals)

@@ -6,10 +6,10 @@ from babel.dates import format_date
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.osv import expression
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import get_lang
 
+from ..tools.protected_fields import check_protected_fields
 from .cae_deadline_rule import CATEGORY_COLORS, RELATIVE
 
 _logger = logging.getLogger(__name__)
@@ -21,6 +21,16 @@ INSERT_BATCH = 5000
 SYNC_CHUNK = 250
 # Fields a state change writes; only the action methods may change them.
 STATE_FIELDS = {"state", "done_date", "done_by_id"}
+# Fields the generator owns: which rule, activity, company and period a deadline is.
+GENERATED_FIELDS = {
+    "rule_id",
+    "activity_id",
+    "company_id",
+    "period_start",
+    "period_end",
+}
+# Who reads a deadline's note: the support team, never the entrepreneur.
+STAFF_GROUPS = "gestions_radieuses.group_advisor,gestions_radieuses.group_accountant"
 # Days between two digests, per frequency.
 DIGEST_DAYS = {"daily": 1, "weekly": 7}
 
@@ -49,11 +59,13 @@ class CaeDeadline(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
     entrepreneur_id = fields.Many2one(
-        related="activity_id.entrepreneur_id", store=True, index=True
+        related="activity_id.entrepreneur_id", store=True, index=True, readonly=True
     )
-    advisor_id = fields.Many2one(related="activity_id.advisor_id", store=True)
-    category = fields.Selection(related="rule_id.category", store=True)
-    actor = fields.Selection(related="rule_id.actor", store=True)
+    advisor_id = fields.Many2one(
+        related="activity_id.advisor_id", store=True, readonly=True
+    )
+    category = fields.Selection(related="rule_id.category", store=True, readonly=True)
+    actor = fields.Selection(related="rule_id.actor", store=True, readonly=True)
     explanation = fields.Html(related="rule_id.explanation")
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
@@ -66,13 +78,17 @@ class CaeDeadline(models.Model):
         required=True,
         default="todo",
         index=True,
+        readonly=True,
     )
     is_late = fields.Boolean(
         string="Late", compute="_compute_is_late", search="_search_is_late"
     )
     done_date = fields.Date(readonly=True)
     done_by_id = fields.Many2one("res.users", string="Done by", readonly=True)
-    note = fields.Text()
+    note = fields.Text(
+        groups=STAFF_GROUPS,
+        help="For the support team only: never shown on the portal.",
+    )
     color = fields.Integer(compute="_compute_color")
 
     def init(self):
@@ -115,33 +131,36 @@ class CaeDeadline(models.Model):
             return rule.name or ""
         return f"{rule.name} — {period}"
 
-    @api.depends("state", "due_date")
-    @api.depends_context("cae_today")
+    @api.depends("state", "due_date", "company_id.cae_tz")
     def _compute_is_late(self):
+        todays = {}
         for deadline in self:
-            today = deadline._today()
-            deadline.is_late = deadline.state == "todo" and deadline.due_date < today
+            company = deadline.company_id
+            if company not in todays:
+                todays[company] = company._cae_today()
+            deadline.is_late = (
+                deadline.state == "todo"
+                and bool(deadline.due_date)
+                and deadline.due_date < todays[company]
+            )
 
     def _search_is_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on late deadlines."))
-        # Late by each CAE's own day (they differ only across time zones).
-        main = self.env.company._cae_today()
-        others = {
-            company.id: company._cae_today()
-            for company in self.env.companies
-            if company._cae_today() != main
-        }
-        due = [("due_date", "<", self._today())]
-        if others:
-            due = expression.OR(
-                [[("company_id", "not in", list(others)), *due]]
-                + [
-                    [("company_id", "=", cid), ("due_date", "<", day)]
-                    for cid, day in others.items()
-                ]
-            )
-        late = expression.AND([[("state", "=", "todo")], due])
+        # Late in each company's own day: one condition per distinct today.
+        Company = self.env["res.company"].sudo()
+        by_today = defaultdict(list)
+        for _tz, company_ids in Company._read_group([], ["cae_tz"], ["id:array_agg"]):
+            by_today[Company.browse(company_ids[0])._cae_today()] += company_ids
+        late = []
+        for today, company_ids in by_today.items():
+            condition = [
+                "&",
+                ("company_id", "in", company_ids),
+                ("due_date", "<", today),
+            ]
+            late = ["|", *late, *condition] if late else condition
+        late = ["&", ("state", "=", "todo"), *late]
         return late if (operator == "=") == value else ["!", *late]
 
     @api.depends("category")
@@ -150,59 +169,129 @@ class CaeDeadline(models.Model):
             deadline.color = CATEGORY_COLORS.get(deadline.category, 0)
 
     def _today(self):
-        """The CAE's day: the deadlines' company's, or the current company's."""
-        return self.env.context.get("cae_today") or self.company_id[:1]._cae_today()
+        """The CAE's day, from the clock (tests move it with freeze_time)."""
+        return (self.company_id[:1] or self.env.company)._cae_today()
 
     # ------------------------------------------------------------------
     # State changes
     # ------------------------------------------------------------------
+    # Only the superuser writes states and what the generator owns: the action
+    # methods below check who calls, then write with sudo(). No context key opens
+    # this door (any JSON-RPC caller sets any context).
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, STATE_FIELDS)
+        return super().create(vals_list)
+
     def write(self, vals):
-        if STATE_FIELDS & set(vals) and not self.env.context.get("cae_state_change"):
+        if STATE_FIELDS & set(vals) and not self.env.su:
             raise UserError(
                 self.env._("Use the Done, Cancel or Reopen buttons on a deadline.")
             )
-        if not self.env.su and self.env.user.share and set(vals) - STATE_FIELDS:
-            raise AccessError(
-                self.env._("Entrepreneurs can only mark their deadlines done.")
-            )
+        check_protected_fields(self, vals, GENERATED_FIELDS)
         return super().write(vals)
 
-    def _set_state(self, state, allowed_from, extra=None):
+    def _check_state(self, allowed_from):
         wrong = self.filtered(lambda d: d.state not in allowed_from)
         if wrong:
             states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "“%(deadline)s” is %(state)s: this change is not possible.",
-                    deadline=wrong[0].display_name,
+                    deadline=wrong[0].sudo().display_name,
                     state=states[wrong[0].state].lower(),
                 )
             )
-        return self.with_context(cae_state_change=True).write(
-            {"state": state, **(extra or {})}
+
+    def _is_staff(self):
+        user = self.env.user
+        return not user.share and (
+            user.has_group("gestions_radieuses.group_advisor")
+            or user.has_group("gestions_radieuses.group_accountant")
         )
 
-    def action_done(self):
-        return self._set_state(
-            "done",
-            ("todo",),
-            {"done_date": self._today(), "done_by_id": self.env.user.id},
-        )
+    def _check_can_mark_done(self):
+        """Who marks a deadline done: the entrepreneurs of the activity for their
+        own deadlines (actor "entrepreneur"), the support team for theirs (actor
+        "support team"). A CAE manager may also mark an entrepreneur's deadline
+        done, for an entrepreneur without portal access; advisors and accountants
+        may not (they cancel a deadline that does not apply). Events of the module
+        (a document sent, an interview done, a report submitted) close deadlines
+        as superuser."""
+        if self.env.su:
+            return
+        # Record rules: an entrepreneur reads only their activities' deadlines.
+        self.check_access("read")
+        user = self.env.user
+        if user.share:
+            partners = user.partner_id | user.commercial_partner_id
+            for deadline in self.sudo():
+                if deadline.actor != "entrepreneur":
+                    raise AccessError(
+                        self.env._(
+                            "“%(deadline)s” is handled by your support team: they "
+                            "mark it done.",
+                            deadline=deadline.display_name,
+                        )
+                    )
+                if not deadline.activity_id.member_partner_ids & partners:
+                    raise AccessError(
+                        self.env._(
+                            "You can only mark done the deadlines of your own "
+                            "activities."
+                        )
+                    )
+            return
+        if not self._is_staff():
+            raise AccessError(
+                self.env._("Only the support team can change a deadline.")
+            )
+        self.check_access("write")
+        if not user.has_group("gestions_radieuses.group_manager"):
+            theirs = self.sudo().filtered(lambda d: d.actor == "entrepreneur")
+            if theirs:
+                raise AccessError(
+                    self.env._(
+                        "“%(deadline)s” is for the entrepreneur to mark done on "
+                        "their portal. Cancel it if it does not apply.",
+                        deadline=theirs[0].display_name,
+                    )
+                )
 
     def _check_staff(self):
-        if self.env.user.share and not self.env.su:
+        if self.env.su:
+            return
+        if not self._is_staff():
             raise AccessError(
                 self.env._("Only the support team can cancel or reopen a deadline.")
             )
+        self.check_access("write")
+
+    def action_done(self):
+        self._check_can_mark_done()
+        self._check_state(("todo",))
+        user = self.env.user
+        for company, deadlines in self.sudo().grouped("company_id").items():
+            deadlines.write(
+                {
+                    "state": "done",
+                    "done_date": company._cae_today(),
+                    "done_by_id": user.id,
+                }
+            )
+        return True
 
     def action_cancel(self):
         self._check_staff()
-        return self._set_state("cancelled", ("todo",))
+        self._check_state(("todo",))
+        return self.sudo().write({"state": "cancelled"})
 
     def action_reopen(self):
         self._check_staff()
-        return self._set_state(
-            "todo", ("done", "cancelled"), {"done_date": False, "done_by_id": False}
+        self._check_state(("done", "cancelled"))
+        return self.sudo().write(
+            {"state": "todo", "done_date": False, "done_by_id": False}
         )
 
     @api.model
@@ -237,9 +326,9 @@ class CaeDeadline(models.Model):
         earlier than the new document's (any, if it never expires). For another
         rule: the to-do deadlines whose period contains today.
         """
-        today = self._today()
         domains = []
         for document in documents:
+            today = document.company_id._cae_today()
             if document.status not in ("valid", "expiring"):
                 continue
             common = [
@@ -639,6 +728,4 @@ class CaeDeadline(models.Model):
         self._generate(today=today - timedelta(days=90))
         self._generate(today=today)
         past = self.search([("state", "=", "todo"), ("due_date", "<", today)])
-        past.filtered(lambda d: d.id % 2 == 0).with_context(
-            cae_today=today
-        ).action_done()
+        past.filtered(lambda d: d.id % 2 == 0).sudo().action_done()

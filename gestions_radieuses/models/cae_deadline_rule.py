@@ -13,6 +13,7 @@ from ..tools.calendar_dates import (
     period_bounds,
     periodic_due_date,
 )
+from ..tools.protected_fields import check_protected_fields
 
 CATEGORIES = [
     ("expenses", "Expenses and invoices"),
@@ -269,15 +270,13 @@ class CaeDeadlineRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
-        if not self.env.context.get("cae_deadline_no_generation"):
-            rules.filtered("active")._generate_deadlines()
+        rules.filtered("active")._generate_deadlines()
         return rules
 
     def write(self, vals):
+        check_protected_fields(self, vals)
         result = super().write(vals)
-        if GENERATION_FIELDS & set(vals) and not self.env.context.get(
-            "cae_deadline_no_generation"
-        ):
+        if GENERATION_FIELDS & set(vals):
             self._generate_deadlines()
         return result
 

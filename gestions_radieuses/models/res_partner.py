@@ -1,6 +1,12 @@
 import secrets
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.protected_fields import check_protected_fields
+
+# Partner fields only the module writes: membership comes from the activity.
+OWNED_FIELDS = {"cae_activity_ids"}
 
 
 class ResPartner(models.Model):
@@ -33,6 +39,47 @@ class ResPartner(models.Model):
     cae_staff_digest_last_sent = fields.Date(
         string="Last support team digest", copy=False, groups="base.group_system"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, OWNED_FIELDS, computed=False)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Adding a partner to an activity here would show it on their portal.
+        check_protected_fields(self, vals, OWNED_FIELDS, computed=False)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # The entrepreneur's own settings, from the portal
+    # ------------------------------------------------------------------
+    def _cae_check_own_partner(self):
+        """Only the person themselves (or someone who may edit contacts)."""
+        self.ensure_one()
+        user = self.env.user
+        if self.env.su or self == user.partner_id:
+            return
+        if user.share:
+            raise AccessError(self.env._("You can only change your own settings."))
+        self.check_access("write")
+
+    def cae_set_digest_frequency(self, frequency):
+        """Set how often this person receives the deadline digest."""
+        self._cae_check_own_partner()
+        allowed = dict(
+            self._fields["cae_digest_frequency"]._description_selection(self.env)
+        )
+        if not isinstance(frequency, str) or frequency not in allowed:
+            raise UserError(self.env._("Choose how often you want the e-mail."))
+        self.sudo().write({"cae_digest_frequency": frequency})
+        return True
+
+    def cae_renew_calendar_token(self):
+        """A new secret for this person's calendar feed: the old link stops."""
+        self._cae_check_own_partner()
+        self._cae_regenerate_calendar_token()
+        return True
 
     def _cae_calendar_token(self):
         """The feed token of this partner, created on first use."""

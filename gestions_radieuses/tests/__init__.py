@@ -25,5 +25,9 @@ from . import test_expense_calendar
 # The benchmark's operations (issue 5): query budgets that do not grow.
 from . import test_performance
 
+# The model as the trust boundary (issue 8): calendar, activities, documents.
+from . import test_activity_security
+from . import test_calendar_security
+
 # The model is the trust boundary (issue 8): every model attacked over JSON-RPC.
 from . import test_rpc_attack

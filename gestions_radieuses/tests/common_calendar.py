@@ -2,6 +2,7 @@
 
 import base64
 from datetime import date
+from unittest.mock import patch
 
 from .common import PDF_BYTES, CaeCommon
 
@@ -10,17 +11,16 @@ TODAY = date(2027, 3, 10)
 
 
 class CaeCalendarCommon(CaeCommon):
+    # The clock itself is moved (no context key: the module reads none). Noon in
+    # Paris, far from midnight in any time zone of the tests.
+    freeze_time = "2027-03-10 11:00:00"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, cae_today=TODAY))
-        cls.activity_a = cls.activity_a.with_env(cls.env)
-        cls.activity_b = cls.activity_b.with_env(cls.env)
-        cls.Rule = cls.env["cae.deadline.rule"].with_context(
-            cae_deadline_no_generation=True
-        )
+        cls.Rule = cls.env["cae.deadline.rule"]
         cls.Deadline = cls.env["cae.deadline"]
-        cls.rule_monthly = cls.Rule.create(
+        cls.rule_monthly = cls.create_rule(
             {
                 "name": "Test expense report",
                 "category": "expenses",
@@ -33,7 +33,7 @@ class CaeCalendarCommon(CaeCommon):
                 "explanation": "<p>Send the expense report with its receipts.</p>",
             }
         )
-        cls.rule_staff = cls.Rule.create(
+        cls.rule_staff = cls.create_rule(
             {
                 "name": "Test staff check",
                 "category": "accompaniment",
@@ -43,7 +43,7 @@ class CaeCalendarCommon(CaeCommon):
                 "months_after": 0,
             }
         )
-        cls.rule_insurance = cls.Rule.create(
+        cls.rule_insurance = cls.create_rule(
             {
                 "name": "Test insurance renewal",
                 "category": "documents",
@@ -53,7 +53,7 @@ class CaeCalendarCommon(CaeCommon):
                 "closing_event": "document_uploaded",
             }
         )
-        cls.rule_interview = cls.Rule.create(
+        cls.rule_interview = cls.create_rule(
             {
                 "name": "Test interview",
                 "category": "accompaniment",
@@ -67,6 +67,14 @@ class CaeCalendarCommon(CaeCommon):
         cls.test_rules = (
             cls.rule_monthly | cls.rule_staff | cls.rule_insurance | cls.rule_interview
         )
+
+    @classmethod
+    def create_rule(cls, vals):
+        """A rule whose deadlines the test generates itself, on the day it says
+        (a rule made by a user generates its deadlines at once)."""
+        Rule = cls.env["cae.deadline.rule"]
+        with patch.object(type(Rule), "_generate_deadlines", lambda *a, **k: None):
+            return Rule.create(vals)
 
     def generate(self, rules=None, activities=None, today=None):
         return self.Deadline._generate(

@@ -37,17 +37,19 @@ class TestActivity(CaeCommon):
         self.assertEqual(len(activity.stage_history_ids), 3)
         self.assertEqual(activity.stage_date, date(2025, 9, 1))
 
+    @freeze_time("2026-11-30 23:30:00")
     def test_stage_without_date_starts_today(self):
-        # The fixture's stage began earlier; at 23:30 UTC on 30 November it is
-        # already 1 December for the CAE (Paris), whatever the user's time zone.
-        self.activity_b.stage_date = date(2026, 11, 2)
+        """A new stage without a date starts on the CAE's day: 23:30 UTC on
+        30 November is already 1 December in Paris, whatever the time zone (here
+        none) of the advisor who records it."""
+        self.activity_b.write({"stage_date": date(2026, 1, 15)})
         self.advisor.tz = False
-        with freeze_time("2026-11-30 23:30:00"):
-            self.activity_b.with_user(self.advisor).write({"stage": "salaried"})
+        self.activity_b.with_user(self.advisor).write({"stage": "salaried"})
         self.assertEqual(self.activity_b.stage_date, date(2026, 12, 1))
+        history = self.activity_b.stage_history_ids.sorted("id")
         self.assertEqual(
-            self.activity_b.stage_history_ids.sorted("id").mapped("date_start"),
-            [date(2026, 11, 2), date(2026, 12, 1)],
+            [(h.stage, h.date_start) for h in history],
+            [("cape", date(2026, 1, 15)), ("salaried", date(2026, 12, 1))],
         )
 
     def test_stage_date_before_previous_stage_is_refused(self):
@@ -81,15 +83,14 @@ class TestActivity(CaeCommon):
             activity.stage_date = date(2024, 12, 1)
         self.assertEqual(current.date_start, date(2025, 5, 15))
 
+    @freeze_time("2026-11-30 23:30:00")
     def test_stage_onchange_in_form(self):
-        self.activity_b.stage_date = date(2026, 11, 2)
-        self.advisor.tz = "America/Los_Angeles"
-        with (
-            freeze_time("2026-11-30 23:30:00"),
-            Form(self.activity_b.with_user(self.advisor)) as form,
-        ):
+        self.activity_b.write({"stage_date": date(2026, 1, 15)})
+        with Form(self.activity_b.with_user(self.advisor)) as form:
+            self.assertEqual(str(form.stage_date), "2026-01-15")
             form.stage = "salaried"
             self.assertEqual(str(form.stage_date), "2026-12-01")
+        self.assertEqual(self.activity_b.stage_date, date(2026, 12, 1))
 
     # ------------------------------------------------------------------
     # Other fields of the activity
@@ -267,7 +268,7 @@ class TestActivity(CaeCommon):
     def test_accompaniment_state_changes_through_buttons_only(self):
         record = self._interview(1, done=False)
         with self.assertRaises(UserError):
-            record.state = "done"
+            record.with_user(self.advisor).state = "done"
         record.action_done()
         with self.assertRaisesRegex(UserError, "not possible"):
             record.action_done()

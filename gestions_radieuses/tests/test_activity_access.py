@@ -25,8 +25,9 @@ EXPECTED = {
         "accountant": "r",
         "manager": "rwcu",
     },
+    # Entrepreneurs send documents through cae_portal_upload, not the ORM.
     "cae.activity.document": {
-        "entrepreneur_a": "rc",
+        "entrepreneur_a": "r",
         "advisor": "rwcu",
         "accountant": "r",
         "manager": "rwcu",

@@ -13,14 +13,14 @@ from .common_calendar import CaeCalendarCommon
 class TestCalendarPortal(CaeCalendarCommon, HttpCase):
     """The portal page, marking done over HTTP, the feed and its token."""
 
+    # Over HTTP (and in the browser) the real clock runs: the CAE's today.
+    freeze_time = None
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Over HTTP the real clock applies, in the CAE's time zone.
         cls.today = cls.env.company._cae_today()
-        cls.env = cls.env(context=dict(cls.env.context, cae_today=cls.today))
-        cls.Deadline = cls.Deadline.with_env(cls.env)
-        cls.rule_once = cls.Rule.with_env(cls.env).create(
+        cls.rule_once = cls.create_rule(
             {
                 "name": "Tour deadline",
                 "recurrence": "once",

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common_calendar import CaeCalendarCommon
+from .common_calendar import TODAY, CaeCalendarCommon
 
 
 @tagged("post_install", "-at_install")
@@ -87,13 +87,24 @@ class TestDeadlineAccess(CaeCalendarCommon):
         # States change through the buttons only.
         with self.assertRaises(UserError):
             self.deadline_a.with_user(self.advisor).write({"state": "done"})
-        self.deadline_a.with_user(self.advisor).action_done()
-        self.assertEqual(self.deadline_a.done_by_id, self.advisor)
+        # The support team marks its own deadlines done, not the entrepreneur's.
+        self.staff_deadline_a.with_user(self.advisor).action_done()
+        self.assertEqual(self.staff_deadline_a.done_by_id, self.advisor)
+        self.assertEqual(self.staff_deadline_a.done_date, TODAY)
         with self.assertRaises(UserError):
-            self.deadline_a.with_user(self.advisor).action_done()
+            self.staff_deadline_a.with_user(self.advisor).action_done()
+        self.staff_deadline_a.with_user(self.advisor).action_reopen()
+        self.assertEqual(self.staff_deadline_a.state, "todo")
+        self.assertFalse(self.staff_deadline_a.done_date)
+        for user in (self.advisor, self.accountant):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.deadline_a.with_user(user).action_done()
+        self.assertEqual(self.deadline_a.state, "todo")
+        # A manager may, for an entrepreneur without portal access.
+        self.deadline_a.with_user(self.manager).action_done()
+        self.assertEqual(self.deadline_a.done_by_id, self.manager)
         self.deadline_a.with_user(self.advisor).action_reopen()
         self.assertEqual(self.deadline_a.state, "todo")
-        self.assertFalse(self.deadline_a.done_date)
         self.deadline_b.with_user(self.advisor).action_cancel()
         self.assertEqual(self.deadline_b.state, "cancelled")
 

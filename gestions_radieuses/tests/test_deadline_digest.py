@@ -17,7 +17,7 @@ class TestDeadlineDigest(CaeCalendarCommon):
             {"name": "Activity C", "entrepreneur_id": cls.partner_c.id}
         )
         # A deadline of A due in three days, and one of B, already late.
-        cls.rule_soon = cls.Rule.create(
+        cls.rule_soon = cls.create_rule(
             {
                 "name": "Soon",
                 "recurrence": "once",

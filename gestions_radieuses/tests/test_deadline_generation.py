@@ -103,7 +103,7 @@ class TestDeadlineGeneration(CaeCalendarCommon):
         self.assertTrue(self.deadlines(self.rule_monthly, self.activity_b))
         self.assertFalse(self.deadlines(self.rule_monthly, candidate))
         self.assertFalse(self.deadlines(self.rule_monthly, other))
-        rule_2 = self.Rule.create(
+        rule_2 = self.create_rule(
             {
                 "name": "Other CAE rule",
                 "recurrence": "yearly",
@@ -118,7 +118,7 @@ class TestDeadlineGeneration(CaeCalendarCommon):
         self.assertEqual(deadlines.company_id, self.company_2)
 
     def test_company_wide_rule(self):
-        rule = self.Rule.create(
+        rule = self.create_rule(
             {
                 "name": "General assembly preparation",
                 "actor": "staff",
@@ -264,7 +264,7 @@ class TestDeadlineGeneration(CaeCalendarCommon):
             {"recurrence": "interview", "scope": "company"},
         ):
             with self.subTest(values=values), self.assertRaises(ValidationError):
-                self.Rule.create({**base, **values})
+                self.create_rule({**base, **values})
         self.assertFalse(self.Rule.search([("name", "=", "Bad")]))
         for months in (0, 37):
             with self.subTest(months=months), self.assertRaises(ValidationError):
@@ -296,18 +296,14 @@ class TestDeadlineGenerationQueries(CaeCalendarCommon):
         )
 
     def _rule_for(self, activities):
-        return (
-            self.env["cae.deadline.rule"]
-            .with_context(cae_deadline_no_generation=True)
-            .create(
-                {
-                    "name": "Counted",
-                    "recurrence": "quarterly",
-                    "day": 15,
-                    "activity_domain": repr([("id", "in", activities.ids)]),
-                }
-            )
-        )
+        return self.create_rule(
+            {
+                "name": "Counted",
+                "recurrence": "quarterly",
+                "day": 15,
+                "activity_domain": repr([("id", "in", activities.ids)]),
+            }
+        ).with_env(self.env)
 
     @users("cae_manager")
     @warmup
