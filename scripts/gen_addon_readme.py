@@ -1,4 +1,4 @@
-"""Build each addon's README.md from its readme/ fragments (as oca-gen-addon-readme does).
+"""Build each addon's README.md from its readme/ fragments, as OCA's generator does.
 
 python3 scripts/gen_addon_readme.py            write the READMEs
 python3 scripts/gen_addon_readme.py --check    fail if one is out of date (make lint)
