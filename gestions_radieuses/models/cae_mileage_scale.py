@@ -214,7 +214,7 @@ class CaeMileageScale(models.Model):
             )
             if line.state in ("draft", "refused"):
                 editable |= line
-                line.with_context(cae_mileage_update=True).write(
+                line._write_scale_figures(
                     {
                         "mileage_scale_id": scale.id,
                         "mileage_provisional": False,
@@ -228,7 +228,7 @@ class CaeMileageScale(models.Model):
             adjustment = group_lines._create_scale_adjustment(
                 scale, {line: new_amount[line] for line in group_lines}
             )
-            group_lines.with_context(cae_mileage_update=True).write(
+            group_lines._write_scale_figures(
                 {
                     "mileage_provisional": False,
                     "mileage_adjustment_line_id": adjustment.id,

@@ -8,6 +8,7 @@ Los Angeles). The same at the turn of the year and, in summer time, at 22:30 UTC
 import base64
 from contextlib import contextmanager
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -27,6 +28,12 @@ USER_TZS = [False, "Europe/Paris", "America/Los_Angeles"]
 
 
 @tagged("post_install", "-at_install")
+def no_auto_generation(env):
+    """Rules created or edited without generating their deadlines at once."""
+    Rule = type(env["cae.deadline.rule"])
+    return patch.object(Rule, "_generate_deadlines", lambda *args, **kwargs: None)
+
+
 class TestCaeDay(CaeExpenseCommon):
     @classmethod
     def setUpClass(cls):
@@ -38,10 +45,9 @@ class TestCaeDay(CaeExpenseCommon):
             if not Scale.search_count([("year", "=", year)]):
                 for scale in Scale.search([], order="year desc", limit=3):
                     scale.copy({"year": year})
-        cls.rule = (
-            cls.env["cae.deadline.rule"]
-            .with_context(cae_deadline_no_generation=True)
-            .create(
+        # The test generates the rule's deadlines itself, on the day it says.
+        with no_auto_generation(cls.env):
+            cls.rule = cls.env["cae.deadline.rule"].create(
                 {
                     "name": "Night deadline",
                     "recurrence": "once",
@@ -50,7 +56,6 @@ class TestCaeDay(CaeExpenseCommon):
                     "activity_domain": repr([("id", "=", cls.activity_a.id)]),
                 }
             )
-        )
 
     def _as(self, record, user, tz):
         """The record as ``user`` whose own time zone is ``tz`` (False: none)."""
@@ -80,12 +85,8 @@ class TestCaeDay(CaeExpenseCommon):
             with self._at(clock, tz):
                 Line = self._as(self.Line, self.entrepreneur_a, tz)
                 self.assertEqual(Line.default_get(["date"])["date"], day)
-                line = Line.create(
-                    {
-                        "activity_id": self.activity_a.id,
-                        "category_id": self.cat_supplies.id,
-                        "amount_total": 12.0,
-                    }
+                line = Line.portal_add_expense(
+                    self.activity_a.id, self.cat_supplies.id, amount_total=12.0
                 )
                 # 1 December in Paris: December's report, not November's.
                 self.assertEqual(line.date, day)
@@ -104,7 +105,7 @@ class TestCaeDay(CaeExpenseCommon):
 
     def test_deadline_late(self):
         for clock, day, tz in self._nights():
-            with self._at(clock, tz):
+            with self._at(clock, tz), no_auto_generation(self.env):
                 Deadline = self.env["cae.deadline"]
                 self.rule.date_once = day - timedelta(days=1)
                 Deadline._generate(rules=self.rule, today=day - timedelta(days=10))
