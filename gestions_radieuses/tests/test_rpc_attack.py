@@ -29,7 +29,15 @@ MODULE_DIR = pathlib.Path(__file__).resolve().parent.parent
 # Entrepreneur actions: public methods a portal user may call on their own records
 # (each proven by its own tests). On anybody else's records they must be refused.
 ENTREPRENEUR_ACTIONS = {
-    # filled from the models: see _entrepreneur_actions()
+    "cae.expense.line": {
+        "portal_add_expense",
+        "portal_correct_expense",
+        "portal_add_receipts",
+        "portal_remove_expense",
+    },
+    "cae.expense.report": {"action_submit"},
+    "cae.activity.document": {"cae_portal_upload"},
+    "cae.deadline": {"action_done"},
 }
 # Core methods that only read, or that Odoo itself guards and that change nothing.
 READ_ONLY_METHODS = {
@@ -328,10 +336,11 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
                     rows, after.get(model), f"{what} changed {model} over JSON-RPC"
                 )
 
-    def _attack(self, user, models, allowed=()):
+    def _attack(self, user, models, allowed=None):
         """Create, write every stored field, unlink and call every public method."""
         self.authenticate(user.login, user.login)
         contexts = [{}, self.context_keys]
+        allowed = allowed or {}
         attacked = 0
         for model in models:
             Model = self.env[model]
@@ -370,16 +379,33 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
                 before = self._snapshot()
                 self._rpc(model, "unlink", [record.ids], self.context_keys)
                 self._assert_unchanged(before, f"{user.login}: {model}.unlink")
-            for method in public_methods(Model):
-                targets = others if method in allowed else own | others
-                is_model_method = (
-                    getattr(getattr(type(Model), method), "_api", None) == "model"
-                )
+            attacked += self._attack_methods(user, model, own, others, allowed)
+        return attacked
+
+    def _attack_methods(self, user, model, own, others, allowed):
+        """Every public method, on one's own records and on others' apart."""
+        Model = self.env[model]
+        contexts = [{}, self.context_keys]
+        attacked = 0
+        for method in public_methods(Model):
+            is_model_method = (
+                getattr(getattr(type(Model), method), "_api", None) == "model"
+            )
+            # Own and others' records apart: a call refused for the others'
+            # must not hide what it does to one's own.
+            groups = [own.browse()] if is_model_method else [own, others]
+            if method in allowed.get(model, ()):
+                groups = [others] if not is_model_method else []
+            for targets in groups:
+                if not is_model_method and not targets:
+                    continue
                 for context in contexts:
                     before = self._snapshot()
                     args = [] if is_model_method else [targets.ids]
                     self._rpc(model, method, args, context)
-                    self._assert_unchanged(before, f"{user.login}: {model}.{method}")
+                    self._assert_unchanged(
+                        before, f"{user.login}: {model}.{method}{targets.ids}"
+                    )
                     attacked += 1
         return attacked
 
@@ -431,4 +457,12 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
         self.assertGreater(self._attack(self.accountant, ["cae.accompaniment"]), 5)
 
     def _entrepreneur_actions(self):
-        return set(ENTREPRENEUR_ACTIONS)
+        """The entrepreneur's own actions, each checked to exist (a renamed method
+        must be renamed here too, not silently dropped from the attack)."""
+        for model, methods in ENTREPRENEUR_ACTIONS.items():
+            for method in methods:
+                self.assertTrue(
+                    callable(getattr(type(self.env[model]), method, None)),
+                    f"{model}.{method}",
+                )
+        return ENTREPRENEUR_ACTIONS
