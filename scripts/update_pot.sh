@@ -16,5 +16,3 @@ common=(--addons-path="$ODOO_ADDONS,$ROOT" --db_host="$work/pg" --db_port="$pg_p
 "${ODOO_CMD[@]}" "${common[@]}" --i18n-export=gestions_radieuses/i18n/gestions_radieuses.pot \
     --modules=gestions_radieuses
 "$PYTHON" scripts/merge_po.py gestions_radieuses/i18n/gestions_radieuses.pot gestions_radieuses/i18n/fr.po
-# OCA's layout for PO files (oca-checks-po po-pretty-format), so make lint agrees.
-oca-checks-po --fix gestions_radieuses/i18n/fr.po gestions_radieuses/i18n/gestions_radieuses.pot >/dev/null || true

@@ -166,6 +166,17 @@ class CaeExpenseLine(models.Model):
         if currency.is_zero(difference):
             return self.browse()
         vehicle = line._mileage_vehicle_label(*line._mileage_vehicle_key())
+        # Values computed first: babel cannot extract a term whose call evaluates.
+        km = f"{sum(self.mapped('distance_km')):g}"
+        reports = ", ".join(sorted(set(self.report_id.mapped("name"))))
+        old_years = ", ".join(
+            str(year) for year in sorted(set(self.mapped("mileage_scale_year")))
+        )
+        amounts = {
+            "paid": f"{paid:.2f}",
+            "due": f"{due:.2f}",
+            "difference": f"{difference:+.2f}",
+        }
         note = line.env._(
             "%(count)s trip(s) of %(year)s (%(km)s km, %(vehicle)s) in reports "
             "already submitted (%(reports)s) were paid %(paid)s by the %(old_years)s "
@@ -173,15 +184,11 @@ class CaeExpenseLine(models.Model):
             "scale they come to %(due)s: adjustment %(difference)s.",
             count=len(self),
             year=scale.year,
-            km=f"{sum(self.mapped('distance_km')):g}",
+            km=km,
             vehicle=vehicle,
-            reports=", ".join(sorted(set(self.report_id.mapped("name")))),
-            paid=f"{paid:.2f}",
-            old_years=", ".join(
-                str(year) for year in sorted(set(self.mapped("mileage_scale_year")))
-            ),
-            due=f"{due:.2f}",
-            difference=f"{difference:+.2f}",
+            reports=reports,
+            old_years=old_years,
+            **amounts,
         )
         last_month = max(self.report_id.mapped("date"))
         # A draft report after the trips' if any, else one from this month on.
