@@ -30,6 +30,8 @@ if [ "${SKIP_PACKAGING:-0}" != 1 ]; then
         status=1
     fi
     rm -rf "$venv"
+else
+    echo "== pip install ./gestions_radieuses: SKIPPED (SKIP_PACKAGING=1)"
 fi
 [ $status = 0 ] && echo "lint: clean" || echo "lint: FAILED"
 exit $status
