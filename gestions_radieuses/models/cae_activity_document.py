@@ -2,6 +2,8 @@ import base64
 import binascii
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -10,6 +12,8 @@ from ..tools.protected_fields import check_protected_fields
 
 # A document is "expiring" this many days before its validity ends.
 EXPIRY_WARNING_DAYS = 30
+# A validity date further than this from today is a typing mistake, not a document.
+MAX_VALIDITY_YEARS = 10
 # Largest id PostgreSQL stores in an integer column.
 MAX_ID = 2**31 - 1
 # Longest note an entrepreneur may write with a document.
@@ -195,6 +199,22 @@ class CaeActivityDocument(models.Model):
             elif date_from and date_until and date_until < date_from:
                 errors["date_until"] = self.env._(
                     "The end of validity cannot be before its start."
+                )
+            today = self.env.company._cae_today()
+            if date_from and date_from < today - relativedelta(
+                years=MAX_VALIDITY_YEARS * 2
+            ):
+                errors["date_from"] = self.env._(
+                    "Check the start of validity: %(date)s is too long ago.",
+                    date=date_from,
+                )
+            if date_until and date_until > today + relativedelta(
+                years=MAX_VALIDITY_YEARS
+            ):
+                errors["date_until"] = self.env._(
+                    "Check the end of validity: a document valid beyond %(years)s "
+                    "years is unusual. If it never expires, leave the date empty.",
+                    years=MAX_VALIDITY_YEARS,
                 )
         try:
             data = base64.b64decode(file_content or b"", validate=True)

@@ -1,5 +1,6 @@
 import base64
 import binascii
+import math
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -14,6 +15,9 @@ from .cae_mileage_scale import VEHICLE_TYPES
 
 # Longest trip one mileage line may hold; longer trips are split or checked by hand.
 MAX_TRIP_KM = 2000
+# Largest amount one expense line may hold: beyond it, a purchase is not an expense
+# to refund but an investment or a supplier invoice for the support team.
+MAX_LINE_AMOUNT = 100000
 # A line older than this many months needs a look from the accountant.
 OLD_LINE_MONTHS = 3
 # Fields of a line that decide its mileage amount (or would override it).
@@ -399,6 +403,18 @@ class CaeExpenseLine(models.Model):
                         "than zero."
                     )
                 )
+            elif (
+                line.currency_id.compare_amounts(line.amount_total, MAX_LINE_AMOUNT) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(amount)s is more than one expense can hold (%(max)s): "
+                        "check the amount, or ask your support team how to handle "
+                        "such a purchase.",
+                        amount=line.amount_total,
+                        max=MAX_LINE_AMOUNT,
+                    )
+                )
             if line.amount_vat < 0 or line.amount_vat > line.amount_total:
                 raise ValidationError(
                     self.env._(
@@ -623,13 +639,40 @@ class CaeExpenseLine(models.Model):
 
     def _portal_check_line(self):
         """One line of the caller's activity, in a report still open to changes."""
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(self.env._("Choose one expense at a time."))
         self._portal_browse(self._name, self.id)
         self.with_user(self.env.user).check_access("read")
         self._portal_check_member(self.sudo().activity_id)
         self.sudo().report_id._check_editable()
 
     @api.model
+    @api.model
+    def _portal_number(self, value, label):
+        """A finite number from a caller's value, or a clear error."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not math.isfinite(number):
+            raise ValidationError(
+                self.env._("%(field)s must be a number.", field=label)
+            )
+        # Far beyond any expense: refused before rounding it could overflow.
+        if abs(number) > MAX_LINE_AMOUNT * 1000:
+            raise ValidationError(self.env._("%(field)s is too large.", field=label))
+        return number
+
+    @api.model
+    def _portal_date(self, value):
+        """A date from a caller's value (YYYY-MM-DD), or a clear error."""
+        try:
+            return fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                self.env._("Enter the date as a day of the calendar (YYYY-MM-DD).")
+            ) from None
+
     def _portal_line_values(
         self,
         category,
@@ -648,21 +691,25 @@ class CaeExpenseLine(models.Model):
             vals["name"] = str(name).strip()[:200]
         if category.is_mileage:
             if distance_km is not None:
-                vals["distance_km"] = float(distance_km)
+                vals["distance_km"] = self._portal_number(
+                    distance_km, self.env._("The distance")
+                )
             if trip_from is not None:
                 vals["trip_from"] = str(trip_from).strip()[:100]
             if trip_to is not None:
                 vals["trip_to"] = str(trip_to).strip()[:100]
             return vals
         if amount_total is not None:
-            vals["amount_total"] = float(amount_total)
+            vals["amount_total"] = self._portal_number(
+                amount_total, self.env._("The amount")
+            )
         if vat_rate is not None:
             if vat_rate not in dict(self._fields["vat_rate"].selection):
                 raise ValidationError(self.env._("Choose one of the VAT rates."))
             vals["vat_rate"] = vat_rate
         if amount_vat is not None:
             # Checked between 0 and the amount including VAT by _check_values.
-            vals["amount_vat"] = float(amount_vat)
+            vals["amount_vat"] = self._portal_number(amount_vat, self.env._("The VAT"))
         return vals
 
     @api.model
@@ -711,7 +758,7 @@ class CaeExpenseLine(models.Model):
         vals = {
             "activity_id": activity.id,
             "category_id": category.id,
-            "date": fields.Date.to_date(date)
+            "date": self._portal_date(date)
             if date
             else activity.sudo().company_id._cae_today(),
             "spent_by_id": self.env.user.partner_id.id,
@@ -764,7 +811,7 @@ class CaeExpenseLine(models.Model):
                 )
             vals["category_id"] = category.id
         if date is not None:
-            vals["date"] = fields.Date.to_date(date)
+            vals["date"] = self._portal_date(date)
         vals.update(
             self._portal_line_values(
                 category,

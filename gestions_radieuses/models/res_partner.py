@@ -56,7 +56,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     def _cae_check_own_partner(self):
         """Only the person themselves (or someone who may edit contacts)."""
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(self.env._("Change one person's settings at a time."))
         user = self.env.user
         if self.env.su or self == user.partner_id:
             return
