@@ -31,5 +31,6 @@ from . import test_calendar_security
 
 # The model is the trust boundary (issue 8): every model attacked over JSON-RPC.
 from . import test_rpc_attack
+
 # What an outside tester playing a hostile entrepreneur got through (issue 8).
 from . import test_portal_input
