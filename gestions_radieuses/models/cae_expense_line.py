@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 
 from ..tools import RECEIPT_MIMETYPES, check_uploaded_attachments
+from ..tools.protected_fields import check_protected_fields
 from ..tools.uploads import MAX_REQUEST_MB, MB
 from .cae_expense_category import VAT_RATES
 from .cae_mileage_scale import VEHICLE_TYPES
@@ -457,17 +458,8 @@ class CaeExpenseLine(models.Model):
     def _check_protected_fields(self, vals_list):
         """Computed values, states and where a line belongs are never written by a
         user's call, whatever its context: only the module's code, as superuser."""
-        if self.env.su:
-            return
-        forged = set().union(*(PROTECTED_FIELDS & set(vals) for vals in vals_list))
-        if forged:
-            raise AccessError(
-                self.env._(
-                    "These values of an expense are computed and cannot be written: "
-                    "%(fields)s.",
-                    fields=", ".join(sorted(forged)),
-                )
-            )
+        for vals in vals_list:
+            check_protected_fields(self, vals, PROTECTED_FIELDS)
 
     @api.model_create_multi
     def create(self, vals_list):
