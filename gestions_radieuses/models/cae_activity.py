@@ -176,6 +176,13 @@ class CaeActivity(models.Model):
             )
 
     @api.depends("entrepreneur_id.user_ids")
+    def _cae_is_member(self, user):
+        """Whether ``user`` runs every one of these activities (lead or
+        co-entrepreneur): the same test as the portal record rules, for the
+        entrepreneur's actions that write as superuser after it."""
+        partners = user.partner_id | user.commercial_partner_id
+        return all(activity.sudo().member_partner_ids & partners for activity in self)
+
     def _compute_entrepreneur_user_id(self):
         for activity in self:
             activity.entrepreneur_user_id = activity.entrepreneur_id.user_ids[:1]

@@ -159,8 +159,7 @@ class CaeActivityDocument(models.Model):
         # Portal record rules: only the activity's entrepreneurs read it.
         activity.check_access("read")
         if user.share:
-            members = user.partner_id | user.commercial_partner_id
-            if not activity.sudo().member_partner_ids & members:
+            if not activity._cae_is_member(user):
                 raise AccessError(
                     self.env._("You can only send documents for your own activity.")
                 )

@@ -225,7 +225,6 @@ class CaeDeadline(models.Model):
         self.check_access("read")
         user = self.env.user
         if user.share:
-            partners = user.partner_id | user.commercial_partner_id
             for deadline in self.sudo():
                 if deadline.actor != "entrepreneur":
                     raise AccessError(
@@ -235,7 +234,7 @@ class CaeDeadline(models.Model):
                             deadline=deadline.display_name,
                         )
                     )
-                if not deadline.activity_id.member_partner_ids & partners:
+                if not deadline.activity_id._cae_is_member(user):
                     raise AccessError(
                         self.env._(
                             "You can only mark done the deadlines of your own "

@@ -619,11 +619,7 @@ class CaeExpenseLine(models.Model):
     def _portal_check_member(self, activity):
         """The caller runs the activity (its membership): AccessError otherwise."""
         user = self.env.user
-        partner = user.commercial_partner_id
-        members = activity.sudo().member_partner_ids
-        if not user.share or not (
-            partner in members or partner in members.commercial_partner_id
-        ):
+        if not user.share or not activity._cae_is_member(user):
             raise AccessError(
                 self.env._("You can only enter expenses for your own activity.")
             )

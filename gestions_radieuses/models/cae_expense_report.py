@@ -415,12 +415,8 @@ class CaeExpenseReport(models.Model):
         self.check_access("read")
         user = self.env.user
         if not self.env.su and user.share:
-            partner = user.commercial_partner_id
             for report in self.sudo():
-                members = report.activity_id.member_partner_ids
-                if not (members & partner) and not (
-                    members.commercial_partner_id & partner
-                ):
+                if not report.activity_id._cae_is_member(user):
                     raise AccessError(
                         self.env._("You can only submit your own expense reports.")
                     )
