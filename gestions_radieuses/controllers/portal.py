@@ -41,6 +41,16 @@ class CaePortal(CustomerPortal):
         except (AccessError, MissingError) as error:
             raise NotFound() from error
 
+    def _cae_run(self, call):
+        """Run ``call()`` in a savepoint and return ``(result, None)``; when the
+        model refuses (a user or access error: nothing written), return
+        ``(None, message)`` so that the route renders its page with the message."""
+        try:
+            with request.env.cr.savepoint():
+                return call(), None
+        except (AccessError, UserError) as error:
+            return None, str(error.args[0])
+
     def _cae_read_upload(self, upload, allowed_mimetypes, company):
         """Return (data, mimetype, error) for an uploaded file, nothing stored."""
         env = request.env

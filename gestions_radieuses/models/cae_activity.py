@@ -175,14 +175,26 @@ class CaeActivity(models.Model):
                 activity.entrepreneur_id | activity.co_entrepreneur_ids
             )
 
-    @api.depends("entrepreneur_id.user_ids")
-    def _cae_is_member(self, user):
-        """Whether ``user`` runs every one of these activities (lead or
-        co-entrepreneur): the same test as the portal record rules, for the
-        entrepreneur's actions that write as superuser after it."""
-        partners = user.partner_id | user.commercial_partner_id
-        return all(activity.sudo().member_partner_ids & partners for activity in self)
+    @api.model
+    def _cae_member_domain(self, partner, path=""):
+        """The one definition of "runs this activity" (lead or co-entrepreneur),
+        for searches on this model (``path=""``) or on a model linked to it
+        (``path="activity_id."``). The portal record rules spell out the same
+        domain; a test holds them to it."""
+        partners = partner | partner.commercial_partner_id
+        return [(f"{path}member_partner_ids", "in", partners.ids)]
 
+    def _cae_is_member(self, user):
+        """Whether ``user`` runs every one of these activities: the same test as
+        the portal record rules, for the entrepreneur's actions that write as
+        superuser after it. No activity at all is nobody's."""
+        if not self:
+            return False
+        activities = self.sudo().with_context(active_test=False)
+        domain = [("id", "in", self.ids), *self._cae_member_domain(user.partner_id)]
+        return activities.search_count(domain) == len(set(self.ids))
+
+    @api.depends("entrepreneur_id.user_ids")
     def _compute_entrepreneur_user_id(self):
         for activity in self:
             activity.entrepreneur_user_id = activity.entrepreneur_id.user_ids[:1]
