@@ -32,9 +32,32 @@ OPERATORS = {
 class CaeActivity(models.Model):
     _name = "cae.activity"
     _description = "Entrepreneur activity"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "cae.deadline.source",
+    ]
     _order = "name, id"
     _check_company_auto = True
+    # Deadlines follow the activity: every rule's, created with it and updated
+    # when a field that rule filters use changes.
+    _cae_deadline_fields = frozenset(
+        {
+            "active",
+            "stage",
+            "stage_date",
+            "sector",
+            "vehicle_type",
+            "vehicle_fiscal_power",
+            "vehicle_electric",
+            "contribution_rate",
+            "company_id",
+            "entrepreneur_id",
+            "co_entrepreneur_ids",
+        }
+    )
+    _cae_deadline_rule_domain = []
 
     name = fields.Char(string="Trade name", required=True, tracking=True)
     reference = fields.Char(
@@ -163,6 +186,9 @@ class CaeActivity(models.Model):
         help="Under contract and fewer than two individual interviews over the last "
         "twelve months (décret 2015-1363).",
     )
+    deadline_late_count = fields.Integer(
+        string="Late deadlines", compute="_compute_deadline_late_count"
+    )
     color = fields.Integer()
 
     # ------------------------------------------------------------------
@@ -225,6 +251,17 @@ class CaeActivity(models.Model):
             activity.document_alert_count = (
                 by_status["expiring"] + by_status["expired"] + by_status["missing"]
             )
+
+    def _compute_deadline_late_count(self):
+        counts = dict(
+            self.env["cae.deadline"]._read_group(
+                [("activity_id", "in", self.ids), ("is_late", "=", True)],
+                ["activity_id"],
+                ["__count"],
+            )
+        )
+        for activity in self:
+            activity.deadline_late_count = counts.get(activity, 0)
 
     def _interview_window_start(self):
         return self.env.company._cae_today() - relativedelta(months=12)
@@ -391,6 +428,10 @@ class CaeActivity(models.Model):
             self.flush_recordset(["member_partner_ids"])
         return result
 
+    def _cae_deadline_activities(self):
+        # Archived ones too: their to-do deadlines are cancelled.
+        return self.with_context(active_test=False)
+
     def _correct_current_stage_date(self):
         """Correcting the date of the current stage corrects its history line."""
         for activity in self:
@@ -453,6 +494,22 @@ class CaeActivity(models.Model):
         )
         action["domain"] = [("activity_id", "=", self.id)]
         action["context"] = {"default_activity_id": self.id}
+        return action
+
+    def action_view_deadlines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "gestions_radieuses.cae_deadline_action"
+        )
+        action["domain"] = [("activity_id", "=", self.id)]
+        action["view_mode"] = "list,calendar,kanban,form"
+        action["views"] = [
+            (False, mode) for mode in ("list", "calendar", "kanban", "form")
+        ]
+        action["context"] = {
+            "search_default_filter_todo": 1,
+            "cae_deadline_show_activity": False,
+        }
         return action
 
     def action_grant_portal_access(self):

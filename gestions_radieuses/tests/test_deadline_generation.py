@@ -58,11 +58,14 @@ class TestDeadlineGeneration(CaeCalendarCommon):
         """Two workers inserting the same deadlines: the second one adds nothing."""
         self.generate()
         existing = self.deadlines(self.rule_monthly, self.activity_a)[0]
-        row = self.rule_monthly._row(
-            self.activity_a,
-            existing.period_start,
-            existing.period_end,
-            existing.due_date,
+        # The row the generator itself builds for this deadline.
+        expected = self.rule_monthly.sudo()._expected_deadlines(self.activity_a, TODAY)
+        row = expected[
+            (self.rule_monthly.id, self.activity_a.id, existing.period_start)
+        ]
+        self.assertEqual(
+            (row["period_end"], row["due_date"]),
+            (existing.period_end, existing.due_date),
         )
         self.assertEqual(self.Deadline._insert_deadlines([row, dict(row)]), 0)
         # The ORM cannot bypass the unique index either.

@@ -129,3 +129,58 @@ def adjust(day, offset_days=0, shift_working_day=False, subdivision=None):
     if shift_working_day:
         day = next_working_day(day, subdivision)
     return day
+
+
+def horizon_end(today, months):
+    """The last day deadlines are prepared for: ``months`` months after ``today``
+    (12 when the CAE leaves it empty)."""
+    return today + relativedelta(months=months or 12)
+
+
+def due_periods(
+    recurrence,
+    today,
+    end,
+    *,
+    date_once=None,
+    day=0,
+    month=1,
+    months_after=0,
+    day_type="calendar",
+    short_month="last_day",
+    offset_days=0,
+    shift_working_day=False,
+    subdivision=None,
+):
+    """[(period start, period end, due date)] of a rule that happens once
+    (``date_once``) or every month, quarter or year, for every period due from
+    ``today`` to ``end`` included. The other arguments are those of
+    ``periodic_due_date``."""
+    if recurrence == "once":
+        due = adjust(date_once, offset_days, shift_working_day, subdivision)
+        if today <= due <= end:
+            return [(date_once, date_once, due)]
+        return []
+    # Start early enough for a period whose deadline falls months after it.
+    margin = timedelta(days=abs(offset_days or 0))
+    first = today - relativedelta(months=max(months_after or 0, 0) + 12) - margin
+    start = period_bounds(recurrence, first)[0]
+    periods = []
+    while start <= end + margin:
+        period_end = period_bounds(recurrence, start)[1]
+        due = periodic_due_date(
+            recurrence,
+            start,
+            day=day,
+            month=month,
+            months_after=months_after,
+            day_type=day_type,
+            short_month=short_month,
+            offset_days=offset_days,
+            shift_working_day=shift_working_day,
+            subdivision=subdivision,
+        )
+        if today <= due <= end:
+            periods.append((start, period_end, due))
+        start = next_period_start(recurrence, start)
+    return periods
