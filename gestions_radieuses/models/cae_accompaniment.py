@@ -12,12 +12,8 @@ class CaeAccompaniment(models.Model):
     _check_company_auto = True
     # A done interview closes the deadline waiting for it and sets the next one.
     _cae_deadline_fields = frozenset({"state", "date", "kind", "activity_id"})
-    _cae_deadline_rule_domain = [
-        "|",
-        ("recurrence", "=", "interview"),
-        ("closing_event", "=", "interview_done"),
-    ]
     _cae_closing_event = "interview_done"
+    _cae_deadline_recurrence = "interview"
 
     activity_id = fields.Many2one(
         "cae.activity",

@@ -57,7 +57,6 @@ class CaeActivity(models.Model):
             "co_entrepreneur_ids",
         }
     )
-    _cae_deadline_rule_domain = []
 
     name = fields.Char(string="Trade name", required=True, tracking=True)
     reference = fields.Char(
@@ -431,6 +430,10 @@ class CaeActivity(models.Model):
     def _cae_deadline_activities(self):
         # Archived ones too: their to-do deadlines are cancelled.
         return self.with_context(active_test=False)
+
+    def _cae_deadline_rules(self):
+        # Every rule: its filter reads the activity.
+        return self.env["cae.deadline.rule"].sudo().search([("active", "=", True)])
 
     def _correct_current_stage_date(self):
         """Correcting the date of the current stage corrects its history line."""

@@ -36,12 +36,8 @@ class CaeActivityDocument(models.Model):
     _check_company_auto = True
     # A valid document closes the deadline waiting for it; its expiry sets the next.
     _cae_deadline_fields = frozenset({"file", "date_until", "type_id", "activity_id"})
-    _cae_deadline_rule_domain = [
-        "|",
-        ("recurrence", "=", "document_expiry"),
-        ("closing_event", "=", "document_uploaded"),
-    ]
     _cae_closing_event = "document_uploaded"
+    _cae_deadline_recurrence = "document_expiry"
 
     activity_id = fields.Many2one(
         "cae.activity",

@@ -19,11 +19,11 @@ class CaeDeadlineSource(models.AbstractModel):
     # Fields whose change may create, move, cancel or close deadlines. Empty: the
     # records only close deadlines, from an action method (_cae_close_deadlines).
     _cae_deadline_fields = frozenset()
-    # Domain on cae.deadline.rule: the rules whose deadlines these records decide
-    # ([] for every active rule); None for none.
-    _cae_deadline_rule_domain = None
     # The closing event (cae.deadline.rule.closing_event) these records raise.
     _cae_closing_event = None
+    # The recurrence (cae.deadline.rule.recurrence) dated from these records: the
+    # deadlines of its rules, and of the rules these records close, follow them.
+    _cae_deadline_recurrence = None
 
     # ------------------------------------------------------------------
     # What each model declares
@@ -31,6 +31,22 @@ class CaeDeadlineSource(models.AbstractModel):
     def _cae_deadline_activities(self):
         """The activities whose deadlines these records decide."""
         return self.activity_id
+
+    def _cae_deadline_rules(self):
+        """The active rules whose deadlines these records decide (None: none)."""
+        if not self._cae_deadline_recurrence:
+            return None
+        return (
+            self.env["cae.deadline.rule"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("recurrence", "=", self._cae_deadline_recurrence),
+                    ("closing_event", "=", self._cae_closing_event),
+                ]
+            )
+        )
 
     def _cae_closing_days(self):
         """{day: activities} of the records that raise the closing event: the
@@ -50,12 +66,11 @@ class CaeDeadlineSource(models.AbstractModel):
         """Close what these records satisfy, then bring the deadlines of the rules
         they decide up to date for ``activities``."""
         self._cae_close_deadlines()
-        if self._cae_deadline_rule_domain is None or not activities:
+        if not activities:
             return
-        rules = (
-            self.env["cae.deadline.rule"].sudo().search(self._cae_deadline_rule_domain)
-        )
-        self.env["cae.deadline"]._generate(rules=rules, activities=activities)
+        rules = self._cae_deadline_rules()
+        if rules is not None:
+            self.env["cae.deadline"]._generate(rules=rules, activities=activities)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -74,7 +89,7 @@ class CaeDeadlineSource(models.AbstractModel):
         return result
 
     def unlink(self):
-        if self._cae_deadline_rule_domain is None:
+        if not self._cae_deadline_fields:
             return super().unlink()
         activities = self._cae_deadline_activities()
         result = super().unlink()

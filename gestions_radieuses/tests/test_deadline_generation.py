@@ -234,6 +234,22 @@ class TestDeadlineGeneration(CaeCalendarCommon):
         workshop.action_done()
         self.assertEqual(following.state, "todo")
 
+    def test_deleted_interview(self):
+        """The next interview is counted from the last one left, as a deleted
+        document's renewal is (cae.deadline.source)."""
+        self.activity_a.stage_date = date(2026, 12, 1)
+        interview = self.env["cae.accompaniment"].create(
+            {"activity_id": self.activity_a.id, "date": date(2027, 3, 2)}
+        )
+        interview.action_done()
+        following = self.deadlines(self.rule_interview, self.activity_a, state="todo")
+        self.assertEqual(following.due_date, date(2027, 9, 2))
+        interview.unlink()
+        self.assertEqual(following.state, "cancelled")
+        self.assertFalse(
+            self.deadlines(self.rule_interview, self.activity_a, state="todo")
+        )
+
     def test_close_by_event(self):
         self.generate()
         deadlines = self.deadlines(self.rule_monthly, self.activity_a)

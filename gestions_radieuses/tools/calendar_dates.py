@@ -143,19 +143,16 @@ def due_periods(
     end,
     *,
     date_once=None,
-    day=0,
-    month=1,
     months_after=0,
-    day_type="calendar",
-    short_month="last_day",
     offset_days=0,
     shift_working_day=False,
     subdivision=None,
+    **due_day,
 ):
     """[(period start, period end, due date)] of a rule that happens once
     (``date_once``) or every month, quarter or year, for every period due from
-    ``today`` to ``end`` included. The other arguments are those of
-    ``periodic_due_date``."""
+    ``today`` to ``end`` included. ``due_day`` (day, month, day_type, short_month)
+    and the other arguments are those of ``periodic_due_date``."""
     if recurrence == "once":
         due = adjust(date_once, offset_days, shift_working_day, subdivision)
         if today <= due <= end:
@@ -167,20 +164,16 @@ def due_periods(
     start = period_bounds(recurrence, first)[0]
     periods = []
     while start <= end + margin:
-        period_end = period_bounds(recurrence, start)[1]
         due = periodic_due_date(
             recurrence,
             start,
-            day=day,
-            month=month,
             months_after=months_after,
-            day_type=day_type,
-            short_month=short_month,
             offset_days=offset_days,
             shift_working_day=shift_working_day,
             subdivision=subdivision,
+            **due_day,
         )
         if today <= due <= end:
-            periods.append((start, period_end, due))
+            periods.append((start, period_bounds(recurrence, start)[1], due))
         start = next_period_start(recurrence, start)
     return periods
