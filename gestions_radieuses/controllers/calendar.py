@@ -68,11 +68,14 @@ class CaeCalendarPortal(CaePortal):
             }
         )
         values.update(extra)
-        values["webcal_url"] = values["feed_url"].replace("https://", "webcal://", 1)
-        values["webcal_url"] = values["webcal_url"].replace("http://", "webcal://", 1)
+        values["webcal_url"] = values["feed_url"] and values["feed_url"].replace(
+            "https://", "webcal://", 1
+        ).replace("http://", "webcal://", 1)
         return values
 
-    @http.route("/my/calendar", type="http", auth="user", website=True)
+    # Pages that only read are read-only routes: Odoo 18.0 serves them from a
+    # PostgreSQL replica when one is configured (--db_replica_host).
+    @http.route("/my/calendar", type="http", auth="user", website=True, readonly=True)
     def portal_my_calendar(self, **kw):
         messages = {
             "done": request.env._("Well done, one thing less to think about."),
@@ -144,6 +147,7 @@ class CaeCalendarPortal(CaePortal):
         auth="public",
         methods=["GET"],
         csrf=False,
+        readonly=True,
     )
     def cae_calendar_feed(self, token, **kw):
         partner = self._cae_feed_partner(token)

@@ -403,6 +403,7 @@ class CaeActivity(models.Model):
         )._create_analytic_accounts()
         activities._record_stage_history()
         activities.flush_recordset(["member_partner_ids"])
+        activities.member_partner_ids._cae_ensure_calendar_token()
         return activities
 
     def write(self, vals):
@@ -425,6 +426,7 @@ class CaeActivity(models.Model):
             # Portal record rules test the members through a many2many that Odoo's
             # search does not flush by itself.
             self.flush_recordset(["member_partner_ids"])
+            self.member_partner_ids._cae_ensure_calendar_token()
         return result
 
     def _cae_deadline_activities(self):
