@@ -34,3 +34,6 @@ from . import test_rpc_attack
 
 # What an outside tester playing a hostile entrepreneur got through (issue 8).
 from . import test_portal_input
+
+# One meaning of "member of an activity" for every rule and search (issue 12).
+from . import test_portal_membership
