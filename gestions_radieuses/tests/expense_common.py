@@ -77,7 +77,7 @@ class CaeExpenseCommon(CaeCommon):
         self.assertEqual(action["type"], "ir.actions.act_window")
         self.assertEqual(action["target"], "new")
         model = self.env[action["res_model"]].with_user(user)
-        return Form(model.with_context(action["context"]))
+        return Form(model.with_context(**action["context"]))
 
 
 class CaeExpenseHttpMixin(CaeHttpMixin):
