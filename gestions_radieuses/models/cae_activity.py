@@ -205,9 +205,12 @@ class CaeActivity(models.Model):
         """The one definition of "runs this activity" (lead or co-entrepreneur),
         for searches on this model (``path=""``) or on a model linked to it
         (``path="activity_id."``). The portal record rules spell out the same
-        domain; a test holds them to it."""
-        partners = partner | partner.commercial_partner_id
-        return [(f"{path}member_partner_ids", "in", partners.ids)]
+        domain; a test holds them to it.
+
+        The person's own contact, never their company contact: colleagues under
+        the same company contact each run their own activity and see nothing of
+        the others'."""
+        return [(f"{path}member_partner_ids", "in", partner.ids)]
 
     def _cae_is_member(self, user):
         """Whether ``user`` runs every one of these activities: the same test as

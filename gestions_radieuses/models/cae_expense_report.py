@@ -407,8 +407,11 @@ class CaeExpenseReport(models.Model):
                     )
                 )
 
-    def _check_staff(self, group="gestions_radieuses.group_accountant"):
-        if not self.env.su and not self.env.user.has_group(group):
+    def _check_accountant(self):
+        """Only the cooperative's accountants decide on reports and record money."""
+        if not self.env.su and not self.env.user.has_group(
+            "gestions_radieuses.group_accountant"
+        ):
             raise AccessError(
                 self.env._("Only the accountants of the cooperative can do this.")
             )
@@ -466,7 +469,7 @@ class CaeExpenseReport(models.Model):
         return by_month
 
     def action_approve(self):
-        self._check_staff()
+        self._check_accountant()
         self._lock()
         self._check_state(("submitted",))
         partner = self.env.user.partner_id
@@ -488,9 +491,18 @@ class CaeExpenseReport(models.Model):
             }
         )
 
-    def action_refuse(self, reason):
+    def action_refuse(self):
+        """Open the wizard that asks the entrepreneur's reason (core's shape: the
+        button opens a wizard, the wizard calls ``_do_refuse``)."""
+        self._check_accountant()
+        self._check_state(("submitted",))
+        return self._wizard_action(
+            "cae.expense.refuse.wizard", self.env._("Refuse expense reports")
+        )
+
+    def _do_refuse(self, reason):
         """Send the reports back to the entrepreneur with the reason, lines intact."""
-        self._check_staff()
+        self._check_accountant()
         reason = (reason or "").strip()
         if not reason:
             raise UserError(
@@ -510,7 +522,16 @@ class CaeExpenseReport(models.Model):
             )
         return True
 
-    def action_register_payment(self, amount=None, date=None):
+    def action_register_payment(self):
+        """Open the wizard that asks the amount and the date; it calls
+        ``_do_register_payment``."""
+        self._check_accountant()
+        self._check_state(PAYABLE_STATES)
+        return self._wizard_action(
+            "cae.expense.payment.wizard", self.env._("Register a payment")
+        )
+
+    def _do_register_payment(self, amount=None, date=None):
         """Record a payment; without an amount, what is left to pay is paid.
 
         A payment of part of what is due leaves the report "partially paid" with the
@@ -518,7 +539,7 @@ class CaeExpenseReport(models.Model):
         entrepreneur owes the cooperative after a regularisation), the amount is the
         repayment received from the entrepreneur.
         """
-        self._check_staff()
+        self._check_accountant()
         self._lock()
         self._check_state(PAYABLE_STATES)
         date = fields.Date.to_date(date) if date else None
@@ -559,24 +580,11 @@ class CaeExpenseReport(models.Model):
     def _mark_exported(self):
         self._transition({"exported": True, "export_date": fields.Datetime.now()})
 
-    # ------------------------------------------------------------------
-    # Backend buttons (wizards)
-    # ------------------------------------------------------------------
-    def action_open_refuse_wizard(self):
+    def _wizard_action(self, model, name):
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Refuse expense reports"),
-            "res_model": "cae.expense.refuse.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_report_ids": self.ids},
-        }
-
-    def action_open_payment_wizard(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Register a payment"),
-            "res_model": "cae.expense.payment.wizard",
+            "name": name,
+            "res_model": model,
             "view_mode": "form",
             "target": "new",
             "context": {"default_report_ids": self.ids},

@@ -35,5 +35,8 @@ from . import test_rpc_attack
 # What an outside tester playing a hostile entrepreneur got through (issue 8).
 from . import test_portal_input
 
+# One meaning of "member of an activity" for every rule and search (issue 12).
+from . import test_portal_membership
+
 # Beyond one machine (issue 11): pages that only read are read-only routes.
 from . import test_readonly_routes

@@ -1,6 +1,8 @@
 """Fixtures shared by the expense tests: categories, a helper to add lines."""
 
-from .common import CaeCommon
+from odoo.tests import Form
+
+from .common import CaeCommon, CaeHttpMixin
 
 # What an entrepreneur gives when adding an expense (portal_add_expense's values).
 PORTAL_LINE_FIELDS = {
@@ -50,3 +52,43 @@ class CaeExpenseCommon(CaeCommon):
             return cls.Line.with_user(user).portal_add_expense(**values)
         Line = cls.Line.with_user(user) if user else cls.Line
         return Line.create(values)
+
+    def _refuse(self, report, reason, user=None):
+        """Refuse as an accountant does: the button opens the wizard, which asks the
+        reason and refuses."""
+        user = user or self.accountant
+        action = report.with_user(user).action_refuse()
+        wizard = self._wizard_form(action, user)
+        wizard.reason = reason
+        return wizard.save().action_refuse()
+
+    def _register_payment(self, report, amount=None, user=None):
+        """Pay as an accountant does, through the wizard; without an amount, what
+        the wizard proposes (what is left to settle)."""
+        user = user or self.accountant
+        action = report.with_user(user).action_register_payment()
+        wizard = self._wizard_form(action, user)
+        if amount is not None:
+            wizard.amount = amount
+        return wizard.save().action_pay()
+
+    def _wizard_form(self, action, user):
+        """The wizard a button opened, as the web client shows it."""
+        self.assertEqual(action["type"], "ir.actions.act_window")
+        self.assertEqual(action["target"], "new")
+        model = self.env[action["res_model"]].with_user(user)
+        return Form(model.with_context(**action["context"]))
+
+
+class CaeExpenseHttpMixin(CaeHttpMixin):
+    def _new_expense(self, files=None, **extra):
+        """Post the portal's expense form for entrepreneur A's activity."""
+        data = {
+            "activity_id": self.activity_a.id,
+            "category_id": self.cat_supplies.id,
+            "amount_total": "12,50",
+            "date": str(self.today),
+            "mileage": "0",
+            **extra,
+        }
+        return self._post("/my/expenses/new", data, files=files)

@@ -60,13 +60,7 @@ class TestActivityAccess(CaeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.interview_a = cls.env["cae.accompaniment"].create(
-            {
-                "activity_id": cls.activity_a.id,
-                "summary": "Shared summary",
-                "internal_note": "Staff only",
-            }
-        )
+        cls.interview_a = cls._accompaniment(cls.activity_a)
 
     def _create_vals(self, model):
         """Values for a new record hanging on entrepreneur A's activity."""

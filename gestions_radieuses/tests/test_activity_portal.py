@@ -6,11 +6,11 @@ from datetime import date
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import PDF_BYTES, PNG_BYTES, CaeCommon
+from .common import PDF_BYTES, PNG_BYTES, CaeCommon, CaeHttpMixin
 
 
 @tagged("post_install", "-at_install")
-class TestActivityPortal(HttpCase, CaeCommon):
+class TestActivityPortal(CaeHttpMixin, HttpCase, CaeCommon):
     def _page(self, url):
         response = self.url_open(url)
         return response, response.text
@@ -35,7 +35,7 @@ class TestActivityPortal(HttpCase, CaeCommon):
         )
 
     def test_entrepreneur_sees_own_activity_only(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         response, html = self._page(f"/my/activities/{self.activity_a.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Activity A", html)
@@ -56,7 +56,7 @@ class TestActivityPortal(HttpCase, CaeCommon):
 
     def test_list_and_home_counter(self):
         self.activity_b.co_entrepreneur_ids = self.partner_a
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         response, html = self._page("/my/activities")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Activity A", html)
@@ -77,14 +77,14 @@ class TestActivityPortal(HttpCase, CaeCommon):
                 "next_step": "Send the quote",
             }
         ).action_done()
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         _response, html = self._page(f"/my/activities/{self.activity_a.id}")
         self.assertIn("We agreed on a price list", html)
         self.assertIn("Send the quote", html)
         self.assertNotIn("Secret staff remark", html)
 
     def test_upload_document(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         response = self._upload(self.activity_a, PDF_BYTES)
         self.assertEqual(response.status_code, 303, response.text[:500])
         document = self.activity_a.document_ids
@@ -101,7 +101,7 @@ class TestActivityPortal(HttpCase, CaeCommon):
         self.assertIn("your document has been received", html)
 
     def test_upload_refusals_store_nothing(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         self.env.company.cae_upload_max_size_mb = 1
         attachments_before = self.env["ir.attachment"].search_count([])
         cases = [
@@ -120,7 +120,7 @@ class TestActivityPortal(HttpCase, CaeCommon):
         self.assertEqual(self.env["ir.attachment"].search_count([]), attachments_before)
 
     def test_upload_on_someone_else_or_without_csrf_is_refused(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         with mute_logger("odoo.http"):
             response = self._upload(self.activity_b, PDF_BYTES)
             self.assertEqual(response.status_code, 404)
@@ -138,11 +138,11 @@ class TestActivityPortal(HttpCase, CaeCommon):
             }
         )
         url = f"/web/content/cae.activity.document/{document.id}/file?download=true"
-        self.authenticate("cae_entrepreneur_b", "cae_entrepreneur_b")
+        self._login(self.entrepreneur_b)
         response = self.url_open(url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, PDF_BYTES)
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         with mute_logger("odoo.http", "odoo.addons.base.models.ir_rule"):
             response = self.url_open(url)
         self.assertIn(response.status_code, (403, 404))

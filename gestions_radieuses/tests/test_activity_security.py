@@ -7,10 +7,8 @@ from datetime import date
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
-from .common import PDF_BYTES, PNG_BYTES, CaeCommon
+from .common import PDF_BYTES, PNG_BYTES, CaeCommon, CaeHttpMixin
 
 OLD_CONTEXTS = ({}, {"cae_state_change": True}, {"cae_today": "2019-01-01"})
 
@@ -19,13 +17,7 @@ class ActivitySecurityCommon(CaeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.interview_a = cls.env["cae.accompaniment"].create(
-            {
-                "activity_id": cls.activity_a.id,
-                "summary": "Shared summary",
-                "internal_note": "Staff only",
-            }
-        )
+        cls.interview_a = cls._accompaniment(cls.activity_a)
         cls.document_a = cls.env["cae.activity.document"].create(
             {
                 "activity_id": cls.activity_a.id,
@@ -171,25 +163,9 @@ class TestActivitySecurity(ActivitySecurityCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestActivitySecurityRpc(ActivitySecurityCommon, HttpCase):
-    def rpc(self, model, method, args, context=None, **kwargs):
-        with mute_logger("odoo.http"):
-            return self.make_jsonrpc_request(
-                "/web/dataset/call_kw",
-                {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": {**kwargs, "context": context or {}},
-                },
-            )
-
-    def assertRefused(self, model, method, args, context=None, **kwargs):
-        with self.assertRaises(JsonRpcException):
-            self.rpc(model, method, args, context=context, **kwargs)
-
+class TestActivitySecurityRpc(ActivitySecurityCommon, CaeHttpMixin, HttpCase):
     def test_portal_over_rpc(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         pdf = base64.b64encode(PDF_BYTES).decode()
         for context in OLD_CONTEXTS:
             with self.subTest(context=context):
@@ -257,7 +233,7 @@ class TestActivitySecurityRpc(ActivitySecurityCommon, HttpCase):
         self.assertEqual(document.note, "By RPC")
 
     def test_accountant_on_accompaniment_over_rpc(self):
-        self.authenticate("cae_accountant", "cae_accountant")
+        self._login(self.accountant)
         for context in OLD_CONTEXTS:
             for method, args in (
                 ("write", [self.interview_a.ids, {"state": "cancelled"}]),

@@ -2,15 +2,15 @@ from datetime import timedelta
 
 import icalendar
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from .common import CaeHttpMixin
 from .common_calendar import CaeCalendarCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCalendarPortal(CaeCalendarCommon, HttpCase):
+class TestCalendarPortal(CaeCalendarCommon, CaeHttpMixin, HttpCase):
     """The portal page, marking done over HTTP, the feed and its token."""
 
     # Over HTTP (and in the browser) the real clock runs: the CAE's today.
@@ -33,15 +33,8 @@ class TestCalendarPortal(CaeCalendarCommon, HttpCase):
         cls.deadline_b = cls.deadlines(cls.rule_once, cls.activity_b)
         cls.staff_deadline_a = cls.deadlines(cls.rule_staff, cls.activity_a)[0]
 
-    def post(self, url, data=None, csrf=True):
-        # A non-empty body, so that the request is a POST even without a token.
-        data = dict(data or {"submit": "1"})
-        if csrf:
-            data["csrf_token"] = http.Request.csrf_token(self)
-        return self.url_open(url, data=data, allow_redirects=False)
-
     def test_page_shows_only_mine(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         response = self.url_open("/my/calendar")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Tour deadline", response.text)
@@ -59,35 +52,35 @@ class TestCalendarPortal(CaeCalendarCommon, HttpCase):
         self.assertGreaterEqual(expected, 1)
 
     def test_mark_done(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         # Another entrepreneur's deadline: as if it did not exist.
-        response = self.post(f"/my/calendar/{self.deadline_b.id}/done")
+        response = self._post(f"/my/calendar/{self.deadline_b.id}/done")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.deadline_b.state, "todo")
         # The support team's: refused with an explanation.
-        response = self.post(f"/my/calendar/{self.staff_deadline_a.id}/done")
+        response = self._post(f"/my/calendar/{self.staff_deadline_a.id}/done")
         self.assertEqual(response.status_code, 403)
         self.assertIn("support team", response.text)
         self.assertEqual(self.staff_deadline_a.state, "todo")
         # Without the CSRF token: refused.
         with mute_logger("odoo.http"):
-            response = self.post(f"/my/calendar/{self.deadline_a.id}/done", csrf=False)
+            response = self._post(f"/my/calendar/{self.deadline_a.id}/done", csrf=False)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.deadline_a.state, "todo")
-        response = self.post(f"/my/calendar/{self.deadline_a.id}/done")
+        response = self._post(f"/my/calendar/{self.deadline_a.id}/done")
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.deadline_a.state, "done")
         self.assertEqual(self.deadline_a.done_by_id, self.entrepreneur_a)
         # Twice: a clear refusal, nothing changes.
-        response = self.post(f"/my/calendar/{self.deadline_a.id}/done")
+        response = self._post(f"/my/calendar/{self.deadline_a.id}/done")
         self.assertEqual(response.status_code, 403)
 
     def test_digest_frequency(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
-        response = self.post("/my/calendar/digest", {"frequency": "daily"})
+        self._login(self.entrepreneur_a)
+        response = self._post("/my/calendar/digest", {"frequency": "daily"})
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.partner_a.cae_digest_frequency, "daily")
-        response = self.post("/my/calendar/digest", {"frequency": "hourly"})
+        response = self._post("/my/calendar/digest", {"frequency": "hourly"})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.partner_a.cae_digest_frequency, "daily")
 
@@ -143,8 +136,8 @@ class TestCalendarPortal(CaeCalendarCommon, HttpCase):
                 response = self.url_open(f"/cae/calendar/{wrong}.ics")
                 self.assertEqual(response.status_code, 404)
         # A new link from the portal: the old one stops working.
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
-        response = self.post("/my/calendar/token")
+        self._login(self.entrepreneur_a)
+        response = self._post("/my/calendar/token")
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.feed(url).status_code, 404)
         new_url = self.partner_a._cae_calendar_feed_url()
@@ -152,7 +145,7 @@ class TestCalendarPortal(CaeCalendarCommon, HttpCase):
         self.assertEqual(self.feed(new_url).status_code, 200)
         # Without the CSRF token, no new link.
         with mute_logger("odoo.http"):
-            response = self.post("/my/calendar/token", csrf=False)
+            response = self._post("/my/calendar/token", csrf=False)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.partner_a._cae_calendar_feed_url(), new_url)
 

@@ -7,9 +7,8 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
+from .common import CaeHttpMixin
 from .common_calendar import TODAY, CaeCalendarCommon
 
 # The context keys the module used to read: they must change nothing now.
@@ -200,29 +199,13 @@ class TestCalendarSecurity(CalendarSecurityCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCalendarSecurityRpc(CalendarSecurityCommon, HttpCase):
+class TestCalendarSecurityRpc(CalendarSecurityCommon, CaeHttpMixin, HttpCase):
     """The same through the real JSON-RPC route of the web client."""
 
     freeze_time = None
 
-    def rpc(self, model, method, args, context=None, **kwargs):
-        with mute_logger("odoo.http"):
-            return self.make_jsonrpc_request(
-                "/web/dataset/call_kw",
-                {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": {**kwargs, "context": context or {}},
-                },
-            )
-
-    def assertRefused(self, model, method, args, context=None, **kwargs):
-        with self.assertRaises(JsonRpcException):
-            self.rpc(model, method, args, context=context, **kwargs)
-
     def test_portal_cannot_forge_states_dates_nor_read_notes(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         deadlines = self.deadline_a | self.deadline_b | self.staff_deadline_a
         before = self.snapshot(*deadlines)
         for context in OLD_CONTEXTS:
@@ -274,7 +257,7 @@ class TestCalendarSecurityRpc(CalendarSecurityCommon, HttpCase):
         self.assertEqual(self.deadline_a.done_by_id, self.entrepreneur_a)
 
     def test_portal_settings_only_their_own(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         token_b = self.partner_b._cae_calendar_token()
         for context in OLD_CONTEXTS:
             self.assertRefused(
@@ -303,7 +286,7 @@ class TestCalendarSecurityRpc(CalendarSecurityCommon, HttpCase):
         self.assertEqual(self.partner_a.cae_digest_frequency, "daily")
 
     def test_advisor_cannot_write_states_over_rpc(self):
-        self.authenticate("cae_advisor", "cae_advisor")
+        self._login(self.advisor)
         before = self.snapshot(self.deadline_a, self.staff_deadline_a)
         for context in OLD_CONTEXTS:
             for deadline in (self.deadline_a, self.staff_deadline_a):

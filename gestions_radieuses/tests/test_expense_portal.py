@@ -1,14 +1,13 @@
 import base64
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import PNG_BYTES
-from .expense_common import CaeExpenseCommon
+from .expense_common import CaeExpenseCommon, CaeExpenseHttpMixin
 
 
 @tagged("post_install", "-at_install")
-class TestExpensePortal(CaeExpenseCommon, HttpCase):
+class TestExpensePortal(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
     """The entrepreneur's expense pages over HTTP: access, uploads, CSRF, queries."""
 
     def setUp(self):
@@ -22,28 +21,8 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         self.report_b = self.line_b.report_id
         self.receipt_b = self.line_b._attach_receipts([("b.png", PNG_BYTES)])
 
-    def _login_a(self):
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
-
-    def _post(self, url, data=None, files=None, csrf=True):
-        data = dict(data or {})
-        if csrf:
-            data["csrf_token"] = http.Request.csrf_token(self)
-        return self.url_open(url, data=data, files=files, allow_redirects=False)
-
-    def _new_expense(self, files=None, **extra):
-        data = {
-            "activity_id": self.activity_a.id,
-            "category_id": self.cat_supplies.id,
-            "amount_total": "12,50",
-            "date": str(self.today),
-            "mileage": "0",
-            **extra,
-        }
-        return self._post("/my/expenses/new", data, files=files)
-
     def test_pages(self):
-        self._login_a()
+        self._login(self.entrepreneur_a)
         response = self.url_open("/my/expenses")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Add an expense", response.text)
@@ -53,7 +32,7 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         self.assertIn('name="distance_km"', response.text)
 
     def test_other_entrepreneur_unreachable(self):
-        self._login_a()
+        self._login(self.entrepreneur_a)
         self.assertEqual(
             self.url_open(f"/my/expenses/{self.report_b.id}").status_code, 404
         )
@@ -79,7 +58,7 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         self.assertEqual(self.report_b.state, "draft")
 
     def test_receipt_download(self):
-        self._login_a()
+        self._login(self.entrepreneur_a)
         response = self.url_open(f"/my/expenses/receipts/{self.receipt_a.id}")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, PNG_BYTES)
@@ -89,16 +68,16 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
             self.url_open(f"/my/expenses/receipts/{other.id}").status_code, 404
         )
         # Staff read receipts; an internal user without a CAE role does not.
-        self.authenticate("cae_accountant", "cae_accountant")
+        self._login(self.accountant)
         response = self.url_open(f"/my/expenses/receipts/{self.receipt_a.id}")
         self.assertEqual(response.content, PNG_BYTES)
-        self.authenticate("cae_internal", "cae_internal")
+        self._login(self.internal)
         self.assertEqual(
             self.url_open(f"/my/expenses/receipts/{self.receipt_a.id}").status_code, 404
         )
 
     def test_add_expense(self):
-        self._login_a()
+        self._login(self.entrepreneur_a)
         response = self._new_expense(
             files={"receipts": ("photo.jpg", PNG_BYTES, "image/png")}
         )
@@ -111,7 +90,7 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         self.assertEqual(line.spent_by_id, self.partner_a)
 
     def test_upload_type_size_and_csrf(self):
-        self._login_a()
+        self._login(self.entrepreneur_a)
         count = self.Line.search_count([])
         response = self._new_expense(
             files={"receipts": ("receipt.pdf", b"not really a pdf", "application/pdf")}
@@ -142,7 +121,7 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         self.assertEqual(self.Line.search_count([]), count)
 
     def test_submit_and_refused_report(self):
-        self._login_a()
+        self._login(self.entrepreneur_a)
         response = self._post(f"/my/expenses/{self.report_a.id}/submit")
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.report_a.state, "submitted")
@@ -151,7 +130,7 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         response = self._post(f"/my/expenses/lines/{self.line_a.id}/delete")
         self.assertEqual(response.status_code, 400)
         self.assertTrue(self.line_a.exists())
-        self.report_a.with_user(self.accountant).action_refuse("Wrong VAT rate")
+        self._refuse(self.report_a, "Wrong VAT rate")
         page = self.url_open(self.report_a.access_url).text
         self.assertIn("Wrong VAT rate", page)
         self.assertIn("Submit my month", page)
@@ -165,7 +144,7 @@ class TestExpensePortal(CaeExpenseCommon, HttpCase):
         return self.cr.sql_log_count - before
 
     def test_report_page_queries_do_not_grow(self):
-        self._login_a()
+        self._login(self.entrepreneur_a)
         self._page_queries(self.report_a)  # warms the caches up
         few = self._page_queries(self.report_a)
         for n in range(8):

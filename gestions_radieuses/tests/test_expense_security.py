@@ -5,23 +5,21 @@ Each test below failed on the code before issue 8 (the finding it closes is name
 
 import base64
 
-from odoo import Command, http
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
 from ..tools import guess_upload_mimetype
 from .common import PDF_BYTES, PNG_BYTES
-from .expense_common import CaeExpenseCommon
+from .expense_common import CaeExpenseCommon, CaeExpenseHttpMixin
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
 HEIC_BYTES = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x00" * 32
 
 
-@tagged("post_install", "-at_install")
-class TestExpenseModelSecurity(CaeExpenseCommon):
-    """The model refuses forged values whoever calls, and the entrepreneur's methods
-    check caller, ownership and state."""
+class ExpenseSecurityCommon(CaeExpenseCommon):
+    """Entrepreneur A's expense and trip, and entrepreneur B's expense."""
 
     def setUp(self):
         super().setUp()
@@ -35,6 +33,12 @@ class TestExpenseModelSecurity(CaeExpenseCommon):
             name="Client",
         )
         self.line_b = self._line(activity=self.activity_b, amount_total=30.0)
+
+
+@tagged("post_install", "-at_install")
+class TestExpenseModelSecurity(ExpenseSecurityCommon):
+    """The model refuses forged values whoever calls, and the entrepreneur's methods
+    check caller, ownership and state."""
 
     def test_computed_and_related_fields_not_writable(self):
         """Findings 1 and 3: is_mileage, amount_untaxed, state written directly."""
@@ -264,7 +268,7 @@ class TestExpenseModelSecurity(CaeExpenseCommon):
         report.action_submit()
         report.with_user(self.accountant).action_approve()
         total = report.amount_total
-        report.with_user(self.accountant).action_register_payment(10.0)
+        self._register_payment(report, 10.0)
         self.assertEqual(report.state, "partial")
         self.assertAlmostEqual(report.amount_residual, total - 10.0, 2)
         wizard = (
@@ -275,7 +279,7 @@ class TestExpenseModelSecurity(CaeExpenseCommon):
         self.assertAlmostEqual(wizard.amount_residual, total - 10.0, 2)
         wizard._onchange_report_ids()
         self.assertAlmostEqual(wizard.amount, total - 10.0, 2)
-        report.with_user(self.accountant).action_register_payment()
+        self._register_payment(report)
         self.assertEqual(report.state, "paid")
         self.assertAlmostEqual(report.amount_paid, total, 2)
         self.assertAlmostEqual(report.amount_residual, 0.0, 2)
@@ -307,44 +311,23 @@ class TestExpenseModelSecurity(CaeExpenseCommon):
         self.assertAlmostEqual(report.amount_repaid, 10.0, 2)
         self.assertAlmostEqual(report.amount_residual, -(owed - 10.0), 2)
         with self.assertRaises(UserError):
-            report.with_user(self.accountant).action_register_payment(owed)
-        report.with_user(self.accountant).action_register_payment()
+            self._register_payment(report, owed)
+        self._register_payment(report)
         self.assertEqual(report.state, "paid")
         self.assertAlmostEqual(report.amount_residual, 0.0, 2)
         self.assertEqual(report.amount_paid, 0.0)
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseRpcSecurity(CaeExpenseCommon, HttpCase):
+class TestExpenseRpcSecurity(ExpenseSecurityCommon, CaeExpenseHttpMixin, HttpCase):
     """The hostile entrepreneur of issue 8, over the real JSON-RPC route and the
     pages: every attempt refused, the database unchanged."""
 
     def setUp(self):
         super().setUp()
-        self.line = self._line(user=self.entrepreneur_a, amount_total=20.0)
-        self.trip = self._line(
-            user=self.entrepreneur_a,
-            category_id=self.cat_mileage.id,
-            distance_km=46,
-            trip_from="Lyon",
-            trip_to="Vienne",
-            name="Client",
-        )
-        self.line_b = self._line(activity=self.activity_b, amount_total=30.0)
         self.line_b._attach_receipts([("b.png", PNG_BYTES)])
         self.line_b.report_id.action_submit()
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
-
-    def _rpc(self, model, method, args, **kwargs):
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw",
-            {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": {"context": kwargs.pop("context", {}), **kwargs},
-            },
-        )
+        self._login(self.entrepreneur_a)
 
     def _snapshot(self):
         self.env.invalidate_all()
@@ -364,7 +347,7 @@ class TestExpenseRpcSecurity(CaeExpenseCommon, HttpCase):
     def _refused(self, model, method, args, **kwargs):
         before = self._snapshot()
         with self.assertRaises(JsonRpcException, msg=f"{method} {args}"):
-            self._rpc(model, method, args, **kwargs)
+            self.rpc(model, method, args, **kwargs)
         self.assertEqual(self._snapshot(), before)
 
     def test_rpc_findings(self):
@@ -457,12 +440,12 @@ class TestExpenseRpcSecurity(CaeExpenseCommon, HttpCase):
 
     def test_rpc_duplicates_reveal_nothing(self):
         """6. duplicate_line_ids listed other entrepreneurs' line ids."""
-        self._rpc(
+        self.rpc(
             "cae.expense.line",
             "portal_add_receipts",
             [[self.line.id], [["same.png", base64.b64encode(PNG_BYTES).decode()]]],
         )
-        rows = self._rpc(
+        rows = self.rpc(
             "cae.expense.line",
             "read",
             [[self.line.id], ["duplicate_line_ids", "duplicate_reason"]],
@@ -473,7 +456,7 @@ class TestExpenseRpcSecurity(CaeExpenseCommon, HttpCase):
     def test_rpc_entrepreneur_actions_work(self):
         """What the entrepreneur may do works over JSON-RPC too, once per token."""
         for _ in range(2):
-            self._rpc(
+            self.rpc(
                 "cae.expense.line",
                 "portal_add_expense",
                 [self.activity_a.id, self.cat_supplies.id],
@@ -487,30 +470,15 @@ class TestExpenseRpcSecurity(CaeExpenseCommon, HttpCase):
         self.assertEqual(added.amount_vat, 1.0)
         self.assertEqual(added.spent_by_id, self.partner_a)
         self.assertEqual(added.create_uid, self.entrepreneur_a)
-        self._rpc(
+        self.rpc(
             "cae.expense.line", "portal_correct_expense", [added.ids], amount_total=8.0
         )
-        self._rpc("cae.expense.line", "portal_remove_expense", [added.ids])
+        self.rpc("cae.expense.line", "portal_remove_expense", [added.ids])
         self.assertFalse(added.exists())
 
     # ------------------------------------------------------------------
     # The pages
     # ------------------------------------------------------------------
-    def _post(self, url, data=None, files=None):
-        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(url, data=data, files=files, allow_redirects=False)
-
-    def _new_expense(self, files=None, **extra):
-        data = {
-            "activity_id": self.activity_a.id,
-            "category_id": self.cat_supplies.id,
-            "amount_total": "12,50",
-            "date": str(self.today),
-            "mileage": "0",
-            **extra,
-        }
-        return self._post("/my/expenses/new", data, files=files)
-
     def test_huge_and_unknown_ids_are_404(self):
         """7. A huge id in the expense form answered HTTP 500."""
         count = self.Line.search_count([])

@@ -257,9 +257,11 @@ class TestExpenseWorkflow(CaeExpenseCommon):
     def test_refuse_and_resubmit(self):
         self.report.action_submit()
         with self.assertRaises(UserError):
-            self.report.with_user(self.accountant).action_refuse("  ")
+            self._refuse(self.report, "  ")
         with self.assertRaises(AccessError):
-            self.report.with_user(self.entrepreneur_a).action_refuse("no")
+            self._refuse(self.report, "no", user=self.entrepreneur_a)
+        with self.assertRaises(AccessError):
+            self.report.with_user(self.entrepreneur_a)._do_refuse("no")
         wizard = (
             self.env["cae.expense.refuse.wizard"]
             .with_user(self.accountant)
@@ -281,20 +283,22 @@ class TestExpenseWorkflow(CaeExpenseCommon):
         self.assertEqual(self.report.state, "submitted")
         self.report.with_user(self.accountant).action_approve()
         with self.assertRaises(UserError):  # approved: too late to refuse
-            self.report.with_user(self.accountant).action_refuse("again")
+            self._refuse(self.report, "again")
 
     def test_payment(self):
         self.report.action_submit()
         with self.assertRaises(UserError):  # not approved yet
-            self.report.with_user(self.accountant).action_register_payment(10.0)
+            self._register_payment(self.report, 10.0)
         self.report.with_user(self.accountant).action_approve()
         with self.assertRaises(UserError):
-            self.report.with_user(self.accountant).action_register_payment(120.01)
+            self._register_payment(self.report, 120.01)
         with self.assertRaises(UserError):
-            self.report.with_user(self.accountant).action_register_payment(0.0)
+            self._register_payment(self.report, 0.0)
         with self.assertRaises(AccessError):
-            self.report.with_user(self.advisor).action_register_payment(10.0)
-        self.report.with_user(self.accountant).action_register_payment(100.0)
+            self._register_payment(self.report, 10.0, user=self.advisor)
+        with self.assertRaises(AccessError):
+            self.report.with_user(self.advisor)._do_register_payment(10.0)
+        self._register_payment(self.report, 100.0)
         # Issue 8: a part payment no longer marks the report paid.
         self.assertEqual(self.report.state, "partial")
         self.assertAlmostEqual(self.report.amount_residual, 20.0, 2)
@@ -308,7 +312,7 @@ class TestExpenseWorkflow(CaeExpenseCommon):
         self.assertAlmostEqual(self.report.amount_residual, 0.0, 2)
         self.assertEqual(self.report.state, "paid")
         with self.assertRaises(UserError):  # nothing left to pay
-            self.report.with_user(self.accountant).action_register_payment()
+            self._register_payment(self.report)
 
     def test_desk_filter_needs_attention(self):
         self.report.action_submit()

@@ -15,6 +15,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
+from .common import CaeHttpMixin
 from .expense_common import CaeExpenseCommon
 
 
@@ -261,37 +262,26 @@ class TestMileageProvisional(CaeMileageProvisionalCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestMileageProvisionalRpc(CaeMileageProvisionalCommon, HttpCase):
+class TestMileageProvisionalRpc(CaeMileageProvisionalCommon, CaeHttpMixin, HttpCase):
     """Over the real JSON-RPC route, an entrepreneur can neither clear the mark nor
     trigger the repricing."""
-
-    def _call(self, model, method, args, context=None):
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw",
-            {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": {"context": context or {}},
-            },
-        )
 
     def test_entrepreneur_rpc(self):
         line = self._trip(self.today)
         line.sudo().write({"mileage_provisional": True})
         amount = line.amount_total
         scale = self.Scale.search([("year", "=", 2026)], limit=1)
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         for context in ({}, {"cae_mileage_update": True}):
             for vals in (
                 {"mileage_provisional": False},
                 {"mileage_adjustment_line_id": line.id},
             ):
                 with self.assertRaises(JsonRpcException):
-                    self._call("cae.expense.line", "write", [[line.id], vals], context)
+                    self.rpc("cae.expense.line", "write", [[line.id], vals], context)
             for args in ([[scale.id]], [[]]):
                 with self.assertRaises(JsonRpcException):
-                    self._call(
+                    self.rpc(
                         "cae.mileage.scale",
                         "action_reprice_provisional_trips",
                         args,

@@ -13,9 +13,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
-from .common import PDF_BYTES
+from .common import PDF_BYTES, CaeHttpMixin
 from .expense_common import CaeExpenseCommon
 
 # The exceptions an entrepreneur may be answered with: Odoo's, each with a message.
@@ -29,23 +28,16 @@ CLEAN_ERRORS = (
 
 
 @tagged("post_install", "-at_install")
-class TestPortalInput(CaeExpenseCommon, HttpCase):
+class TestPortalInput(CaeExpenseCommon, CaeHttpMixin, HttpCase):
     def setUp(self):
         super().setUp()
         self.line_a = self._line(user=self.entrepreneur_a, amount_total=20.0)
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
 
     def _call(self, model, method, args, kwargs=None):
         """The error's class name over JSON-RPC (None when the call went through)."""
-        params = {
-            "model": model,
-            "method": method,
-            "args": args,
-            "kwargs": kwargs or {},
-        }
         try:
-            with mute_logger("odoo.http"):
-                self.make_jsonrpc_request("/web/dataset/call_kw", params)
+            self.rpc(model, method, args, **(kwargs or {}))
         except JsonRpcException as error:
             return error.args[0] if error.args else str(error)
         finally:

@@ -18,7 +18,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import SQL, mute_logger
 
-from .common import PNG_BYTES
+from .common import PNG_BYTES, CaeHttpMixin
 from .expense_common import CaeExpenseCommon
 
 _logger = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def public_methods(model):
 
 
 @tagged("post_install", "-at_install")
-class TestRpcAttack(CaeExpenseCommon, HttpCase):
+class TestRpcAttack(CaeExpenseCommon, CaeHttpMixin, HttpCase):
     """Portal, advisor and accountant sessions calling the ORM over JSON-RPC."""
 
     @classmethod
@@ -210,15 +210,10 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
     # ------------------------------------------------------------------
     def _rpc(self, model, method, args, context=None):
         """Call over /web/dataset/call_kw; True when the server answered an error."""
-        params = {
-            "model": model,
-            "method": method,
-            "args": json.loads(json.dumps(args, default=str)),
-            "kwargs": {"context": context or {}},
-        }
         try:
-            with mute_logger("odoo.http", "odoo.sql_db"):
-                self.make_jsonrpc_request("/web/dataset/call_kw", params)
+            with mute_logger("odoo.sql_db"):
+                args = json.loads(json.dumps(args, default=str))
+                self.rpc(model, method, args, context)
         except JsonRpcException:
             return True
         finally:
@@ -343,7 +338,7 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
 
     def _attack(self, user, models, allowed=None):
         """Create, write every stored field, unlink and call every public method."""
-        self.authenticate(user.login, user.login)
+        self._login(user)
         contexts = [{}, self.context_keys]
         allowed = allowed or {}
         attacked = 0
@@ -433,7 +428,7 @@ class TestRpcAttack(CaeExpenseCommon, HttpCase):
 
     def test_portal_entrepreneur_reads_only_their_own(self):
         """search_read over RPC returns nothing of entrepreneur B's activity."""
-        self.authenticate(self.entrepreneur_a.login, self.entrepreneur_a.login)
+        self._login(self.entrepreneur_a)
         for model in self.models:
             Model = self.env[model]
             if Model._transient or "activity_id" not in Model._fields:

@@ -81,7 +81,7 @@ class CaeExpenseExportWizard(models.TransientModel):
             raise UserError(
                 self.env._("No approved expense report left to export for this period.")
             )
-        reports._check_staff()
+        reports._check_accountant()
         content = self._build_csv(reports)
         reports._mark_exported()
         self.write(

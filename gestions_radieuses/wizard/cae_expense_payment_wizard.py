@@ -33,8 +33,11 @@ class CaeExpensePaymentWizard(models.TransientModel):
     @api.depends("report_ids")
     def _compute_amount_residual(self):
         for wizard in self:
-            wizard.report_count = len(wizard.report_ids)
-            wizard.amount_residual = sum(wizard.report_ids.mapped("amount_residual"))
+            # The saved reports: in the form's onchange, report_ids are new copies
+            # whose totals are recomputed without their lines (0 left to pay).
+            reports = wizard.report_ids._origin
+            wizard.report_count = len(reports)
+            wizard.amount_residual = sum(reports.mapped("amount_residual"))
             wizard.is_repayment = wizard.amount_residual < 0
 
     @api.onchange("report_ids")
@@ -43,6 +46,7 @@ class CaeExpensePaymentWizard(models.TransientModel):
 
     def action_pay(self):
         self.ensure_one()
+        self.report_ids._check_accountant()
         amount = self.amount if len(self.report_ids) == 1 else None
-        self.report_ids.action_register_payment(amount=amount, date=self.payment_date)
+        self.report_ids._do_register_payment(amount=amount, date=self.payment_date)
         return {"type": "ir.actions.act_window_close"}

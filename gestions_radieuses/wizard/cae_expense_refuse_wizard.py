@@ -13,5 +13,6 @@ class CaeExpenseRefuseWizard(models.TransientModel):
 
     def action_refuse(self):
         self.ensure_one()
-        self.report_ids.action_refuse(self.reason)
+        self.report_ids._check_accountant()
+        self.report_ids._do_refuse(self.reason)
         return {"type": "ir.actions.act_window_close"}

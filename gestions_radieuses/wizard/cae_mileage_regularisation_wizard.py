@@ -173,7 +173,7 @@ class CaeMileageRegularisationWizard(models.TransientModel):
 
     def action_create_lines(self):
         self.ensure_one()
-        self.env["cae.expense.report"]._check_staff()
+        self.env["cae.expense.report"]._check_accountant()
         vals_list = [vals for vals, _note in self._proposal() if vals]
         if not vals_list:
             raise UserError(
