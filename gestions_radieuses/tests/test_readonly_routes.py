@@ -8,7 +8,7 @@ refuses writes, so a page that writes shows here as that warning.
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CaeCommon
+from .common import CaeCommon, CaeHttpMixin
 
 # The module's routes that only read: GET pages, the feed.
 READONLY_ROUTES = {
@@ -18,7 +18,7 @@ READONLY_ROUTES = {
 
 
 @tagged("post_install", "-at_install")
-class TestReadonlyRoutes(HttpCase, CaeCommon):
+class TestReadonlyRoutes(CaeHttpMixin, HttpCase, CaeCommon):
     def _module_routes(self):
         routes = {}
         for rule in self.env["ir.http"].routing_map().iter_rules():
@@ -40,7 +40,7 @@ class TestReadonlyRoutes(HttpCase, CaeCommon):
     def test_pages_do_not_write(self):
         token = self.partner_a.sudo().cae_calendar_token
         self.assertTrue(token, "joining an activity gives the feed token")
-        self.authenticate("cae_entrepreneur_a", "cae_entrepreneur_a")
+        self._login(self.entrepreneur_a)
         with self.assertNoLogs("odoo.http", level="WARNING"):
             page = self.url_open("/my/calendar")
             feed = self.url_open(f"/cae/calendar/{self.partner_a.id}-{token}.ics")
@@ -59,7 +59,7 @@ class TestReadonlyRoutes(HttpCase, CaeCommon):
         partner = newcomer.partner_id
         self.assertFalse(partner.cae_calendar_token)
         # No activity: the page reads only, and offers no feed.
-        self.authenticate("cae_newcomer", "cae_newcomer")
+        self._login(newcomer)
         with self.assertNoLogs("odoo.http", level="WARNING"):
             page = self.url_open("/my/calendar")
         self.assertEqual(page.status_code, 200)
