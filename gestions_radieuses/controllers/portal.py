@@ -10,7 +10,7 @@ from odoo.http import request
 
 from ..tools import DOCUMENT_MIMETYPES
 from ..tools.form_errors import CaeFormError
-from ..tools.uploads import MB, MIMETYPE_LABELS
+from ..tools.uploads import MB, MIMETYPE_LABELS, upload_max_mb
 
 ACTIVITIES_PER_PAGE = 20
 
@@ -149,7 +149,7 @@ class CaePortal(CustomerPortal):
     )
     def portal_my_activity_upload(self, activity_id, **post):
         activity_sudo = self._cae_check_access("cae.activity", activity_id)
-        max_mb = activity_sudo.company_id.cae_upload_max_size_mb or 10
+        max_mb = upload_max_mb(activity_sudo.company_id)
         file_name, data = (self._cae_read_files("file", max_mb) or [(None, b"")])[0]
         # As the entrepreneur: the model checks who calls, the form and the file
         # (the shared upload validator), then writes.

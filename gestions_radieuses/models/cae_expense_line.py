@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from ..tools import RECEIPT_MIMETYPES, check_upload, check_uploaded_attachments
 from ..tools.form_errors import CaeFormError
 from ..tools.protected_fields import check_protected_fields
-from ..tools.uploads import MAX_REQUEST_MB, MB
+from ..tools.uploads import MAX_REQUEST_MB, MB, upload_max_mb
 from .cae_expense_category import VAT_RATES
 from .cae_mileage_scale import VEHICLE_TYPES
 
@@ -955,9 +955,7 @@ class CaeExpenseLine(models.Model):
                 )
             )
         for _name, data in receipts:
-            check_upload(
-                self.env, data, RECEIPT_MIMETYPES, company.cae_upload_max_size_mb or 10
-            )
+            check_upload(self.env, data, RECEIPT_MIMETYPES, upload_max_mb(company))
         self._check_request_size(receipts)
 
     # ------------------------------------------------------------------

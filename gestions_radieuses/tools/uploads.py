@@ -35,6 +35,11 @@ def guess_upload_mimetype(data):
     return "application/octet-stream"
 
 
+def upload_max_mb(company):
+    """The largest file, in MB, the company's CAE accepts from an entrepreneur."""
+    return company.cae_upload_max_size_mb or 10
+
+
 def check_upload(env, data, allowed_mimetypes, max_mb, name=None):
     """The type of a file the CAE accepts, from its content; a ValidationError
     saying what to send instead otherwise (too large, empty, not an accepted type).
@@ -90,7 +95,7 @@ def check_upload(env, data, allowed_mimetypes, max_mb, name=None):
 
 def check_uploaded_attachments(env, attachments, allowed_mimetypes, company):
     """Refuse attachments whose content type or size the CAE does not accept."""
-    max_mb = company.cae_upload_max_size_mb or 10
+    max_mb = upload_max_mb(company)
     for attachment in attachments:
         mimetype = check_upload(
             env,
