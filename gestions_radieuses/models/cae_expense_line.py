@@ -884,7 +884,8 @@ class CaeExpenseLine(models.Model):
         errors = {}
         activity = self._portal_form_record("cae.activity", form.get("activity_id"))
         if not activity:
-            activities = activity.search([])
+            # None chosen: the caller's only activity, if they run just one.
+            activities = activity.search([], limit=2)
             activity = activities if len(activities) == 1 else activity
         if not activity:
             errors["activity_id"] = self.env._(
