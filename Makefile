@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 export PYTHON
 
-.PHONY: help deps demo demo-reset test lint dev-tools pot bench clean
+.PHONY: help deps demo demo-reset test lint dev-tools pot bench load clean
 
 help:
 	@echo "make demo        Odoo + module + French demo data on http://localhost:8069"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint        linters only"
 	@echo "make pot         regenerate i18n/gestions_radieuses.pot and merge it into fr.po"
 	@echo "make bench       the benchmark of bench/ (see README)"
+	@echo "make load        the month-end rush on prefork Odoo (bench/load/, Locust)"
 
 deps:
 	@$(PYTHON) -c "import icalendar, holidays" 2>/dev/null \
@@ -40,6 +41,9 @@ pot: dev-tools
 
 bench: dev-tools
 	@bash bench/run.sh
+
+load: dev-tools
+	@bash bench/load/run.sh
 
 clean:
 	rm -rf .run

@@ -23,7 +23,6 @@
         "views/cae_document_type_views.xml",
         "views/res_config_settings_views.xml",
         "data/cae_deadline_rule_data.xml",
-        "data/cae_deadline_cron_data.xml",
         "views/cae_deadline_rule_views.xml",
         "views/cae_deadline_views.xml",
         "views/cae_deadline_mail_templates.xml",

@@ -1,22 +1,18 @@
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta
 
-import icalendar
 from werkzeug.exceptions import NotFound
 
-from odoo import fields, http
-from odoo.exceptions import AccessError, UserError
+from odoo import http
 from odoo.http import request
-from odoo.tools import consteq, html2plaintext
+from odoo.tools import consteq
 
+from ..models.cae_deadline_feed import DONE_DAYS
 from .portal import CaePortal
 
 # The portal page shows what is late and what is due within this many days.
 UPCOMING_DAYS = 90
 # The home tile counts what is late and what is due within this many days.
 TILE_DAYS = 14
-# Done deadlines stay listed (and in the feed) for this many days.
-DONE_DAYS = 60
-FEED_REFRESH = timedelta(hours=6)
 
 
 class CaeCalendarPortal(CaePortal):
@@ -72,11 +68,14 @@ class CaeCalendarPortal(CaePortal):
             }
         )
         values.update(extra)
-        values["webcal_url"] = values["feed_url"].replace("https://", "webcal://", 1)
-        values["webcal_url"] = values["webcal_url"].replace("http://", "webcal://", 1)
+        values["webcal_url"] = values["feed_url"] and values["feed_url"].replace(
+            "https://", "webcal://", 1
+        ).replace("http://", "webcal://", 1)
         return values
 
-    @http.route("/my/calendar", type="http", auth="user", website=True)
+    # Pages that only read are read-only routes: Odoo 18.0 serves them from a
+    # PostgreSQL replica when one is configured (--db_replica_host).
+    @http.route("/my/calendar", type="http", auth="user", website=True, readonly=True)
     def portal_my_calendar(self, **kw):
         messages = {
             "done": request.env._("Well done, one thing less to think about."),
@@ -99,13 +98,9 @@ class CaeCalendarPortal(CaePortal):
     def portal_my_calendar_done(self, deadline_id, **post):
         # Another entrepreneur's deadline answers like a missing one: 404.
         deadline_sudo = self._cae_check_access("cae.deadline", deadline_id)
-        error = None
-        try:
-            with request.env.cr.savepoint():
-                # As the entrepreneur: the model checks who may mark it done.
-                request.env["cae.deadline"].browse(deadline_sudo.id).action_done()
-        except (AccessError, UserError) as exc:
-            error = str(exc.args[0])
+        # As the entrepreneur: the model checks who may mark it done.
+        deadline = request.env["cae.deadline"].browse(deadline_sudo.id)
+        _result, error = self._cae_run(deadline.action_done)
         if error:
             values = self._cae_calendar_values(error=error)
             return request.render(
@@ -132,11 +127,12 @@ class CaeCalendarPortal(CaePortal):
         website=True,
     )
     def portal_my_calendar_digest(self, frequency=None, **post):
-        try:
-            with request.env.cr.savepoint():
-                request.env.user.partner_id.cae_set_digest_frequency(frequency)
-        except UserError as exc:
-            values = self._cae_calendar_values(error=str(exc.args[0]))
+        partner = request.env.user.partner_id
+        _result, error = self._cae_run(
+            lambda: partner.cae_set_digest_frequency(frequency)
+        )
+        if error:
+            values = self._cae_calendar_values(error=error)
             return request.render(
                 "gestions_radieuses.portal_my_calendar", values, status=400
             )
@@ -151,40 +147,11 @@ class CaeCalendarPortal(CaePortal):
         auth="public",
         methods=["GET"],
         csrf=False,
+        readonly=True,
     )
     def cae_calendar_feed(self, token, **kw):
         partner = self._cae_feed_partner(token)
-        lang = partner.lang or "en_US"
-        env = request.env(context=dict(request.env.context, lang=lang))
-        # Done ones stay DONE_DAYS after their CAE's day: a day of margin in the
-        # search (time zones), the exact cut with each deadline's company below.
-        done_since = fields.Datetime.now().date() - timedelta(days=DONE_DAYS + 1)
-        deadlines = (
-            env["cae.deadline"]
-            .sudo()
-            .search(
-                [
-                    (
-                        "activity_id.member_partner_ids",
-                        "child_of",
-                        partner.commercial_partner_id.ids,
-                    ),
-                    ("activity_id.active", "=", True),
-                    "|",
-                    ("state", "=", "todo"),
-                    "&",
-                    ("state", "=", "done"),
-                    ("done_date", ">=", done_since),
-                ]
-            )
-        )
-        deadlines = deadlines.filtered(
-            lambda d: (
-                d.state == "todo"
-                or d.done_date >= d.company_id._cae_today() - timedelta(days=DONE_DAYS)
-            )
-        )
-        body = self._cae_feed_calendar(env, partner, deadlines).to_ical()
+        body = request.env["cae.deadline"]._feed_ical(partner)
         return request.make_response(
             body,
             headers=[
@@ -208,58 +175,3 @@ class CaeCalendarPortal(CaePortal):
         ):
             raise NotFound()
         return partner
-
-    def _cae_feed_calendar(self, env, partner, deadlines):
-        base_url = partner.get_base_url()
-        cal = icalendar.Calendar()
-        cal.add("prodid", "-//Gestions radieuses//CAE deadlines//FR")
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("method", "PUBLISH")
-        company = deadlines.company_id[:1] or partner.company_id or env.company
-        name = env._("My deadlines — %(company)s", company=company.name)
-        cal.add("x-wr-calname", name)
-        cal.add("name", name)
-        cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", icalendar.vDuration(FEED_REFRESH))
-        db_uuid = env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        support = env._("Your support team takes care of it.")
-        now = datetime.now(timezone.utc)
-        for deadline in deadlines:
-            event = icalendar.Event()
-            # Built from the unique key, so it survives a deletion and regeneration.
-            event.add(
-                "uid",
-                f"cae-deadline-{db_uuid[:8]}-{deadline.rule_id.id}-"
-                f"{deadline.activity_id.id or 0}-"
-                f"{deadline.period_start.isoformat()}@{host}",
-            )
-            summary = deadline.display_name
-            if deadline.state == "done":
-                summary = f"✓ {summary}"
-            event.add("summary", summary)
-            event.add("dtstart", deadline.due_date)
-            event.add("dtend", deadline.due_date + timedelta(days=1))
-            event.add("dtstamp", now)
-            modified = deadline.write_date or datetime.combine(
-                deadline.due_date, time()
-            )
-            event.add("last-modified", modified.replace(tzinfo=timezone.utc))
-            # Plain text: calendar apps show the description as is (no *bold*).
-            description = html2plaintext(deadline.explanation or "").replace("*", "")
-            if deadline.actor == "staff":
-                description = f"{support}\n\n{description}".strip()
-            event.add("description", f"{description}\n\n{base_url}/my/calendar")
-            event.add("url", f"{base_url}/my/calendar")
-            event.add("transp", "TRANSPARENT")
-            event.add("categories", [deadline.activity_id.name or ""])
-            event.add("status", "CONFIRMED")
-            if deadline.state == "todo" and deadline.rule_id.reminder_days > 0:
-                alarm = icalendar.Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add("description", summary)
-                alarm.add("trigger", -timedelta(days=deadline.rule_id.reminder_days))
-                event.add_component(alarm)
-            cal.add_component(event)
-        return cal

@@ -7,9 +7,13 @@ from ..tools.protected_fields import check_protected_fields
 class CaeAccompaniment(models.Model):
     _name = "cae.accompaniment"
     _description = "Accompaniment interview or workshop"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cae.deadline.source"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # A done interview closes the deadline waiting for it and sets the next one.
+    _cae_deadline_fields = frozenset({"state", "date", "kind", "activity_id"})
+    _cae_closing_event = "interview_done"
+    _cae_deadline_recurrence = "interview"
 
     activity_id = fields.Many2one(
         "cae.activity",
@@ -99,6 +103,13 @@ class CaeAccompaniment(models.Model):
             )
         check_protected_fields(self, vals)
         return super().write(vals)
+
+    def _cae_closing_days(self):
+        done = self.filtered(lambda r: r.kind == "interview" and r.state == "done")
+        return {
+            day: interviews.activity_id
+            for day, interviews in done.grouped("date").items()
+        }
 
     def _set_state(self, state, allowed_from):
         if not self.env.su:

@@ -32,9 +32,31 @@ OPERATORS = {
 class CaeActivity(models.Model):
     _name = "cae.activity"
     _description = "Entrepreneur activity"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "cae.deadline.source",
+    ]
     _order = "name, id"
     _check_company_auto = True
+    # Deadlines follow the activity: every rule's, created with it and updated
+    # when a field that rule filters use changes.
+    _cae_deadline_fields = frozenset(
+        {
+            "active",
+            "stage",
+            "stage_date",
+            "sector",
+            "vehicle_type",
+            "vehicle_fiscal_power",
+            "vehicle_electric",
+            "contribution_rate",
+            "company_id",
+            "entrepreneur_id",
+            "co_entrepreneur_ids",
+        }
+    )
 
     name = fields.Char(string="Trade name", required=True, tracking=True)
     reference = fields.Char(
@@ -163,6 +185,9 @@ class CaeActivity(models.Model):
         help="Under contract and fewer than two individual interviews over the last "
         "twelve months (décret 2015-1363).",
     )
+    deadline_late_count = fields.Integer(
+        string="Late deadlines", compute="_compute_deadline_late_count"
+    )
     color = fields.Integer()
 
     # ------------------------------------------------------------------
@@ -225,6 +250,17 @@ class CaeActivity(models.Model):
             activity.document_alert_count = (
                 by_status["expiring"] + by_status["expired"] + by_status["missing"]
             )
+
+    def _compute_deadline_late_count(self):
+        counts = dict(
+            self.env["cae.deadline"]._read_group(
+                [("activity_id", "in", self.ids), ("is_late", "=", True)],
+                ["activity_id"],
+                ["__count"],
+            )
+        )
+        for activity in self:
+            activity.deadline_late_count = counts.get(activity, 0)
 
     def _interview_window_start(self):
         return self.env.company._cae_today() - relativedelta(months=12)
@@ -367,6 +403,7 @@ class CaeActivity(models.Model):
         )._create_analytic_accounts()
         activities._record_stage_history()
         activities.flush_recordset(["member_partner_ids"])
+        activities.member_partner_ids._cae_ensure_calendar_token()
         return activities
 
     def write(self, vals):
@@ -389,7 +426,16 @@ class CaeActivity(models.Model):
             # Portal record rules test the members through a many2many that Odoo's
             # search does not flush by itself.
             self.flush_recordset(["member_partner_ids"])
+            self.member_partner_ids._cae_ensure_calendar_token()
         return result
+
+    def _cae_deadline_activities(self):
+        # Archived ones too: their to-do deadlines are cancelled.
+        return self.with_context(active_test=False)
+
+    def _cae_deadline_rules(self):
+        # Every rule: its filter reads the activity.
+        return self.env["cae.deadline.rule"].sudo().search([("active", "=", True)])
 
     def _correct_current_stage_date(self):
         """Correcting the date of the current stage corrects its history line."""
@@ -453,6 +499,22 @@ class CaeActivity(models.Model):
         )
         action["domain"] = [("activity_id", "=", self.id)]
         action["context"] = {"default_activity_id": self.id}
+        return action
+
+    def action_view_deadlines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "gestions_radieuses.cae_deadline_action"
+        )
+        action["domain"] = [("activity_id", "=", self.id)]
+        action["view_mode"] = "list,calendar,kanban,form"
+        action["views"] = [
+            (False, mode) for mode in ("list", "calendar", "kanban", "form")
+        ]
+        action["context"] = {
+            "search_default_filter_todo": 1,
+            "cae_deadline_show_activity": False,
+        }
         return action
 
     def action_grant_portal_access(self):

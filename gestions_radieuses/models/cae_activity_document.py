@@ -24,9 +24,13 @@ NOTE_SIZE = 200
 class CaeActivityDocument(models.Model):
     _name = "cae.activity.document"
     _description = "Activity document"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "cae.deadline.source"]
     _order = "type_id, date_until desc, id desc"
     _check_company_auto = True
+    # A valid document closes the deadline waiting for it; its expiry sets the next.
+    _cae_deadline_fields = frozenset({"file", "date_until", "type_id", "activity_id"})
+    _cae_closing_event = "document_uploaded"
+    _cae_deadline_recurrence = "document_expiry"
 
     activity_id = fields.Many2one(
         "cae.activity",
@@ -84,6 +88,10 @@ class CaeActivityDocument(models.Model):
     def write(self, vals):
         check_protected_fields(self, vals)
         return super().write(vals)
+
+    def _cae_close_deadlines(self):
+        # Which deadlines a document closes depends on its type and expiry.
+        self.env["cae.deadline"]._close_by_documents(self)
 
     @api.model
     def cae_portal_upload(

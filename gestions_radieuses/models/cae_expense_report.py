@@ -42,9 +42,16 @@ class CaeExpenseReport(models.Model):
 
     _name = "cae.expense.report"
     _description = "Expense report"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "cae.deadline.source",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # Submitting the month closes the calendar's expense-report deadline.
+    _cae_closing_event = "expense_report_submitted"
 
     name = fields.Char(
         string="Number", readonly=True, copy=False, default="/", index="trigram"
@@ -448,20 +455,15 @@ class CaeExpenseReport(models.Model):
                 body=self.env._("Submitted by %(user)s.", user=user.name),
                 subtype_xmlid="mail.mt_note",
             )
-        self._close_calendar_deadlines()
+        self._cae_close_deadlines()
         return True
 
-    def _close_calendar_deadlines(self):
-        """Mark the calendar's expense-report deadline of the month done (issue 3)."""
-        if "cae.deadline" not in self.env:
-            return
+    def _cae_closing_days(self):
+        """The submitted months: their expense-report deadlines are done."""
         by_month = defaultdict(lambda: self.env["cae.activity"])
         for report in self.sudo():
             by_month[report.date] |= report.activity_id
-        for month, activities in by_month.items():
-            self.env["cae.deadline"].sudo()._close_by_event(
-                "expense_report_submitted", activities, month
-            )
+        return by_month
 
     def action_approve(self):
         self._check_staff()

@@ -82,20 +82,29 @@ class ResPartner(models.Model):
         self._cae_regenerate_calendar_token()
         return True
 
-    def _cae_calendar_token(self):
-        """The feed token of this partner, created on first use."""
-        self.ensure_one()
-        partner = self.sudo()
-        if not partner.cae_calendar_token:
-            partner._cae_regenerate_calendar_token()
-        return partner.cae_calendar_token
+    def _cae_ensure_calendar_token(self):
+        """Give a feed token to those who have none: done when a person joins an
+        activity, so that the calendar page and the feed only read (their routes
+        are read-only, served by a PostgreSQL replica when there is one)."""
+        self.sudo().filtered(
+            lambda partner: not partner.cae_calendar_token
+        )._cae_regenerate_calendar_token()
 
     def _cae_regenerate_calendar_token(self):
         """A new secret: the old subscription link stops working at once."""
         for partner in self.sudo():
             partner.cae_calendar_token = secrets.token_urlsafe(32)
 
-    def _cae_calendar_feed_url(self):
+    def _cae_calendar_token(self):
+        """The feed token of this partner (given one if they had none)."""
         self.ensure_one()
-        base_url = self.get_base_url()
-        return f"{base_url}/cae/calendar/{self.id}-{self._cae_calendar_token()}.ics"
+        self._cae_ensure_calendar_token()
+        return self.sudo().cae_calendar_token
+
+    def _cae_calendar_feed_url(self):
+        """The personal feed link, or None for someone who runs no activity."""
+        self.ensure_one()
+        token = self.sudo().cae_calendar_token
+        if not token:
+            return None
+        return f"{self.get_base_url()}/cae/calendar/{self.id}-{token}.ics"

@@ -35,3 +35,6 @@ from . import test_rpc_attack
 
 # What an outside tester playing a hostile entrepreneur got through (issue 8).
 from . import test_portal_input
+
+# Beyond one machine (issue 11): pages that only read are read-only routes.
+from . import test_readonly_routes

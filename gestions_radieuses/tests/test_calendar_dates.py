@@ -4,7 +4,9 @@ from odoo.tests import BaseCase, tagged
 
 from ..tools.calendar_dates import (
     adjust,
+    due_periods,
     holiday_subdivisions,
+    horizon_end,
     is_working_day,
     next_working_day,
     nth_working_day,
@@ -84,6 +86,66 @@ class TestCalendarDates(BaseCase):
                 "yearly", date(2026, 1, 1), day=15, month=1, months_after=12
             ),
             date(2027, 1, 15),
+        )
+
+    def test_horizon(self):
+        self.assertEqual(horizon_end(date(2027, 3, 10), 6), date(2027, 9, 10))
+        # Left empty: a year.
+        self.assertEqual(horizon_end(date(2027, 3, 10), 0), date(2028, 3, 10))
+        self.assertEqual(horizon_end(date(2028, 2, 29), 12), date(2029, 2, 28))
+
+    def test_due_periods(self):
+        today, end = date(2027, 3, 10), date(2027, 6, 10)
+        # February's expense report was due on 5 March, before today; June's is
+        # due on 5 July, after the horizon.
+        self.assertEqual(
+            due_periods("monthly", today, end, day=5, months_after=1),
+            [
+                (date(2027, 3, 1), date(2027, 3, 31), date(2027, 4, 5)),
+                (date(2027, 4, 1), date(2027, 4, 30), date(2027, 5, 5)),
+                (date(2027, 5, 1), date(2027, 5, 31), date(2027, 6, 5)),
+            ],
+        )
+        # The day before the 1st of the next month: each month's last day.
+        self.assertEqual(
+            due_periods(
+                "monthly",
+                today,
+                date(2027, 4, 30),
+                day=1,
+                months_after=1,
+                offset_days=-1,
+            ),
+            [
+                (date(2027, 3, 1), date(2027, 3, 31), date(2027, 3, 31)),
+                (date(2027, 4, 1), date(2027, 4, 30), date(2027, 4, 30)),
+            ],
+        )
+        # A deadline falling a year after its period is found too.
+        self.assertEqual(
+            due_periods(
+                "yearly",
+                today,
+                end,
+                day=2,
+                month=5,
+                months_after=12,
+                day_type="working",
+            ),
+            [(date(2026, 1, 1), date(2026, 12, 31), date(2027, 5, 4))],
+        )
+        # Once: Saturday 1 May 2027 (Labour Day) moves to Monday the 3rd.
+        self.assertEqual(
+            due_periods(
+                "once", today, end, date_once=date(2027, 5, 1), shift_working_day=True
+            ),
+            [(date(2027, 5, 1), date(2027, 5, 1), date(2027, 5, 3))],
+        )
+        self.assertEqual(
+            due_periods("once", today, end, date_once=date(2027, 3, 9)), []
+        )
+        self.assertEqual(
+            due_periods("once", today, end, date_once=date(2027, 6, 11)), []
         )
 
     def test_next_working_day(self):

@@ -58,11 +58,14 @@ class TestDeadlineGeneration(CaeCalendarCommon):
         """Two workers inserting the same deadlines: the second one adds nothing."""
         self.generate()
         existing = self.deadlines(self.rule_monthly, self.activity_a)[0]
-        row = self.rule_monthly._row(
-            self.activity_a,
-            existing.period_start,
-            existing.period_end,
-            existing.due_date,
+        # The row the generator itself builds for this deadline.
+        expected = self.rule_monthly.sudo()._expected_deadlines(self.activity_a, TODAY)
+        row = expected[
+            (self.rule_monthly.id, self.activity_a.id, existing.period_start)
+        ]
+        self.assertEqual(
+            (row["period_end"], row["due_date"]),
+            (existing.period_end, existing.due_date),
         )
         self.assertEqual(self.Deadline._insert_deadlines([row, dict(row)]), 0)
         # The ORM cannot bypass the unique index either.
@@ -230,6 +233,22 @@ class TestDeadlineGeneration(CaeCalendarCommon):
         )
         workshop.action_done()
         self.assertEqual(following.state, "todo")
+
+    def test_deleted_interview(self):
+        """The next interview is counted from the last one left, as a deleted
+        document's renewal is (cae.deadline.source)."""
+        self.activity_a.stage_date = date(2026, 12, 1)
+        interview = self.env["cae.accompaniment"].create(
+            {"activity_id": self.activity_a.id, "date": date(2027, 3, 2)}
+        )
+        interview.action_done()
+        following = self.deadlines(self.rule_interview, self.activity_a, state="todo")
+        self.assertEqual(following.due_date, date(2027, 9, 2))
+        interview.unlink()
+        self.assertEqual(following.state, "cancelled")
+        self.assertFalse(
+            self.deadlines(self.rule_interview, self.activity_a, state="todo")
+        )
 
     def test_close_by_event(self):
         self.generate()

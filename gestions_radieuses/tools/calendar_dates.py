@@ -129,3 +129,51 @@ def adjust(day, offset_days=0, shift_working_day=False, subdivision=None):
     if shift_working_day:
         day = next_working_day(day, subdivision)
     return day
+
+
+def horizon_end(today, months):
+    """The last day deadlines are prepared for: ``months`` months after ``today``
+    (12 when the CAE leaves it empty)."""
+    return today + relativedelta(months=months or 12)
+
+
+def due_periods(
+    recurrence,
+    today,
+    end,
+    *,
+    date_once=None,
+    months_after=0,
+    offset_days=0,
+    shift_working_day=False,
+    subdivision=None,
+    **due_day,
+):
+    """[(period start, period end, due date)] of a rule that happens once
+    (``date_once``) or every month, quarter or year, for every period due from
+    ``today`` to ``end`` included. ``due_day`` (day, month, day_type, short_month)
+    and the other arguments are those of ``periodic_due_date``."""
+    if recurrence == "once":
+        due = adjust(date_once, offset_days, shift_working_day, subdivision)
+        if today <= due <= end:
+            return [(date_once, date_once, due)]
+        return []
+    # Start early enough for a period whose deadline falls months after it.
+    margin = timedelta(days=abs(offset_days or 0))
+    first = today - relativedelta(months=max(months_after or 0, 0) + 12) - margin
+    start = period_bounds(recurrence, first)[0]
+    periods = []
+    while start <= end + margin:
+        due = periodic_due_date(
+            recurrence,
+            start,
+            months_after=months_after,
+            offset_days=offset_days,
+            shift_working_day=shift_working_day,
+            subdivision=subdivision,
+            **due_day,
+        )
+        if today <= due <= end:
+            periods.append((start, period_bounds(recurrence, start)[1], due))
+        start = next_period_start(recurrence, start)
+    return periods
