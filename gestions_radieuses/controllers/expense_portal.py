@@ -1,31 +1,18 @@
-import re
 import uuid
 
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from ..models.cae_expense_line import MAX_ID, MAX_RECEIPTS_PER_LINE
+from ..models.cae_expense_line import MAX_ID
 from ..tools import RECEIPT_MIMETYPES
-from ..tools.uploads import MAX_REQUEST_MB, MB, MIMETYPE_LABELS
+from ..tools.uploads import MAX_REQUEST_MB, MIMETYPE_LABELS
 from .portal import CaePortal
 
 REPORTS_PER_PAGE = 12
-AMOUNT_RE = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
-KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
-
-
-def _form_id(value):
-    """An id sent by a form: None when empty, 404 when it cannot be an id."""
-    value = str(value or "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
-        raise NotFound()
-    return int(value)
 
 
 def _route_id(value):
@@ -38,10 +25,26 @@ def _route_id(value):
 class CaeExpensePortal(CaePortal):
     """Expenses from the portal: add one in seconds, see the month, submit it.
 
-    The pages parse the form and call the entrepreneur's methods of the models
-    (portal_add_expense, portal_add_receipts, portal_remove_expense, action_submit),
-    which check who calls, whose record it is and its state.
+    The pages read the request and call the entrepreneur's methods of the models
+    (the forms' _portal_add_expense_form and _portal_add_receipts_form, which parse
+    what was sent; portal_remove_expense, action_submit), which check who calls,
+    whose record it is and its state.
     """
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        Report = request.env["cae.expense.report"]
+        if "cae_expense_activity_count" in counters:
+            # The tile shows to an entrepreneur with an activity, reports or not.
+            values["cae_expense_activity_count"] = (
+                request.env["cae.activity"].search_count([])
+                if request.env.user.share and Report.has_access("read")
+                else 0
+            )
+        if not counters:
+            # The home page itself (as loyalty's cards): what the tile says.
+            values["cae_expense_summary"] = Report._portal_home_summary()
+        return values
 
     def _cae_check_access(self, model_name, record_id):
         return super()._cae_check_access(model_name, _route_id(record_id))
@@ -80,7 +83,6 @@ class CaeExpensePortal(CaePortal):
             pager=pager,
             page_name="cae_expenses",
             default_url="/my/expenses",
-            state_labels=dict(Report._fields["state"]._description_selection(env)),
         )
         request.session["my_cae_expense_reports_history"] = reports.ids
         return request.render("gestions_radieuses.portal_my_expenses", values)
@@ -96,7 +98,6 @@ class CaeExpensePortal(CaePortal):
             "report": report,
             "lines": lines,
             "editable": report.state in ("draft", "refused"),
-            "state_labels": dict(report._fields["state"]._description_selection(env)),
             "page_name": "cae_expense_report",
             "error": None,
             "message": None,
@@ -105,6 +106,17 @@ class CaeExpensePortal(CaePortal):
         return self._get_page_view_values(
             report_sudo, None, values, "my_cae_expense_reports_history", False
         )
+
+    def _cae_report_action(self, report_sudo, call, done):
+        """Run an entrepreneur's action of the report page: back to the report
+        with the message of ``done``, or the page again with the refusal (400)."""
+        _result, error = self._cae_run(call)
+        if error:
+            values = self._cae_report_values(report_sudo, error=error)
+            return request.render(
+                "gestions_radieuses.portal_my_expense_report", values, status=400
+            )
+        return request.redirect(f"/my/expenses/{report_sudo.id}?done={done}")
 
     @http.route("/my/expenses/<int:report_id>", type="http", auth="user", website=True)
     def portal_my_expense_report(self, report_id, **kw):
@@ -132,15 +144,7 @@ class CaeExpensePortal(CaePortal):
     def portal_my_expense_report_submit(self, report_id, **post):
         report_sudo = self._cae_check_access("cae.expense.report", report_id)
         report = request.env["cae.expense.report"].browse(report_sudo.id)
-        try:
-            with request.env.cr.savepoint():
-                report.action_submit()
-        except (UserError, ValidationError, AccessError) as error:
-            values = self._cae_report_values(report_sudo, error=str(error.args[0]))
-            return request.render(
-                "gestions_radieuses.portal_my_expense_report", values, status=400
-            )
-        return request.redirect(f"/my/expenses/{report.id}?done=submitted")
+        return self._cae_report_action(report_sudo, report.action_submit, "submitted")
 
     # ------------------------------------------------------------------
     # Lines
@@ -191,121 +195,20 @@ class CaeExpensePortal(CaePortal):
             raise NotFound()
         return request.render("gestions_radieuses.portal_my_expense_new", values)
 
-    def _cae_parse_line(self, post, mileage):
-        """Values of a line from the form, and errors per field (nothing written)."""
-        env = request.env
-        errors = {}
-        vals = {}
-        activity = env["cae.activity"]
-        activity_id = _form_id(post.get("activity_id"))
-        if activity_id:
-            # Another entrepreneur's activity and a missing one answer the same.
-            activity = activity.search([("id", "=", activity_id)])
-            if not activity:
-                raise NotFound()
-        else:
-            activities = activity.search([])
-            activity = activities if len(activities) == 1 else activity
-        if not activity:
-            errors["activity_id"] = env._("Choose the activity this expense is for.")
-        vals["activity_id"] = activity.id
-        category = env["cae.expense.category"]
-        category_id = _form_id(post.get("category_id"))
-        if category_id:
-            category = category.search([("id", "=", category_id)])
-            if not category:
-                raise NotFound()
-            if category.is_mileage != mileage:
-                category = category.browse()
-        if not category:
-            errors["category_id"] = env._("Choose what kind of expense it is.")
-        vals["category_id"] = category.id
-        date = self._cae_parse_date(post.get("date"))
-        if not date:
-            errors["date"] = env._("Enter the date, for example 2026-03-31.")
-        vals["date"] = date
-        vals["name"] = (post.get("name") or "").strip()[:200]
-        if mileage:
-            self._cae_parse_trip(post, vals, errors)
-        else:
-            self._cae_parse_amount(post, vals, errors)
-        return vals, errors
-
-    def _cae_parse_trip(self, post, vals, errors):
-        env = request.env
-        km = (post.get("distance_km") or "").strip()
-        if not KM_RE.match(km):
-            errors["distance_km"] = env._(
-                "Enter the kilometres as a number, for example 42 or 42.5."
-            )
-        else:
-            vals["distance_km"] = float(km.replace(",", "."))
-        vals["trip_from"] = (post.get("trip_from") or "").strip()[:100]
-        vals["trip_to"] = (post.get("trip_to") or "").strip()[:100]
-        if not vals["trip_from"] or not vals["trip_to"]:
-            errors["trip"] = env._("Say where you left from and where you went.")
-        if not vals["name"]:
-            errors["name"] = env._("Say why you made this trip.")
-
-    def _cae_parse_amount(self, post, vals, errors):
-        env = request.env
-        amount = (post.get("amount_total") or "").strip().replace(" ", "")
-        if not AMOUNT_RE.match(amount):
-            errors["amount_total"] = env._(
-                "Enter the amount paid including VAT, for example 12.50."
-            )
-        else:
-            vals["amount_total"] = float(amount.replace(",", "."))
-        rates = dict(env["cae.expense.line"]._fields["vat_rate"].selection)
-        if post.get("vat_rate") in rates:
-            vals["vat_rate"] = post["vat_rate"]
-
-    def _cae_read_receipts(self, company):
-        """[(filename, data)] of the files sent, or an error message."""
-        files = [
-            f for f in request.httprequest.files.getlist("receipts") if f and f.filename
-        ]
-        if len(files) > MAX_RECEIPTS_PER_LINE:
-            return None, request.env._(
-                "Send at most %(max)s files for one expense.", max=MAX_RECEIPTS_PER_LINE
-            )
-        receipts = []
-        total = 0
-        for upload in files:
-            data, _mimetype, error = self._cae_read_upload(
-                upload, RECEIPT_MIMETYPES, company
-            )
-            if error:
-                return None, error
-            total += len(data)
-            if total > MAX_REQUEST_MB * MB:
-                return None, request.env._(
-                    "Send at most %(max)s MB of files at once.", max=MAX_REQUEST_MB
-                )
-            receipts.append((upload.filename[:200], data))
-        return receipts, None
-
     def _cae_create_line(self, post):
-        env = request.env
-        mileage = post.get("mileage") == "1"
-        vals, errors = self._cae_parse_line(post, mileage)
-        company = env["cae.activity"].browse(vals.get("activity_id")).company_id
-        receipts, receipt_error = self._cae_read_receipts(company or env.company)
-        if receipt_error:
-            errors["receipts"] = receipt_error
-        line = None
-        if not errors:
-            try:
-                with env.cr.savepoint():
-                    line = env["cae.expense.line"].portal_add_expense(
-                        receipts=receipts,
-                        token=(post.get("submission_token") or "")[:64] or None,
-                        **vals,
-                    )
-            except (UserError, ValidationError, AccessError) as error:
-                errors["general"] = str(error.args[0])
+        # Each file read up to the size of one request at most: the model checks
+        # each against the CAE's limit, then all of them together.
+        receipts = self._cae_read_files("receipts", MAX_REQUEST_MB)
+        line, errors = self._cae_run(
+            lambda: request.env["cae.expense.line"]._portal_add_expense_form(
+                post, receipts
+            ),
+            field="general",
+        )
         if errors:
-            values = self._cae_line_form_values(mileage, form=post, errors=errors)
+            values = self._cae_line_form_values(
+                post.get("mileage") == "1", form=post, errors=errors
+            )
             return request.render(
                 "gestions_radieuses.portal_my_expense_new", values, status=400
             )
@@ -330,16 +233,9 @@ class CaeExpensePortal(CaePortal):
     )
     def portal_my_expense_line_delete(self, line_id, **post):
         line = self._cae_line_check_access(line_id)
-        report_sudo = line.sudo().report_id
-        try:
-            with request.env.cr.savepoint():
-                line.portal_remove_expense()
-        except (UserError, ValidationError, AccessError) as error:
-            values = self._cae_report_values(report_sudo, error=str(error.args[0]))
-            return request.render(
-                "gestions_radieuses.portal_my_expense_report", values, status=400
-            )
-        return request.redirect(f"/my/expenses/{report_sudo.id}?done=deleted")
+        return self._cae_report_action(
+            line.sudo().report_id, line.portal_remove_expense, "deleted"
+        )
 
     @http.route(
         "/my/expenses/lines/<int:line_id>/receipts",
@@ -350,22 +246,12 @@ class CaeExpensePortal(CaePortal):
     )
     def portal_my_expense_line_receipts(self, line_id, **post):
         line = self._cae_line_check_access(line_id)
-        report_sudo = line.sudo().report_id
-        receipts, error = self._cae_read_receipts(report_sudo.company_id)
-        if not error and not receipts:
-            error = request.env._("Choose a file to send.")
-        if not error:
-            try:
-                with request.env.cr.savepoint():
-                    line.portal_add_receipts(receipts)
-            except (UserError, ValidationError, AccessError) as exc:
-                error = str(exc.args[0])
-        if error:
-            values = self._cae_report_values(report_sudo, error=error)
-            return request.render(
-                "gestions_radieuses.portal_my_expense_report", values, status=400
-            )
-        return request.redirect(f"/my/expenses/{report_sudo.id}?done=receipt")
+        receipts = self._cae_read_files("receipts", MAX_REQUEST_MB)
+        return self._cae_report_action(
+            line.sudo().report_id,
+            lambda: line._portal_add_receipts_form(receipts),
+            "receipt",
+        )
 
     @http.route(
         "/my/expenses/receipts/<int:attachment_id>",

@@ -2,15 +2,15 @@ import base64
 
 from werkzeug.exceptions import NotFound
 
-from odoo import fields, http
+from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from ..models.cae_activity_document import CaeUploadError
-from ..tools import DOCUMENT_MIMETYPES, guess_upload_mimetype
-from ..tools.uploads import MB, MIMETYPE_LABELS
+from ..tools import DOCUMENT_MIMETYPES
+from ..tools.form_errors import CaeFormError
+from ..tools.uploads import MB, MIMETYPE_LABELS, upload_max_mb
 
 ACTIVITIES_PER_PAGE = 20
 
@@ -41,56 +41,34 @@ class CaePortal(CustomerPortal):
         except (AccessError, MissingError) as error:
             raise NotFound() from error
 
-    def _cae_run(self, call):
+    def _cae_run(self, call, field=None):
         """Run ``call()`` in a savepoint and return ``(result, None)``; when the
         model refuses (a user or access error: nothing written), return
-        ``(None, message)`` so that the route renders its page with the message."""
+        ``(None, message)`` so that the route renders its page with the message.
+
+        With ``field`` (a form), the refusal is ``{form field: message}``: a
+        CaeFormError's own fields, any other message under ``field``. An id that
+        is not the caller's (MissingError) answers 404, as in the URL.
+        """
         try:
             with request.env.cr.savepoint():
                 return call(), None
+        except MissingError as error:
+            raise NotFound() from error
+        except CaeFormError as error:
+            return None, error.errors if field else str(error.args[0])
         except (AccessError, UserError) as error:
-            return None, str(error.args[0])
+            message = str(error.args[0])
+            return None, {field: message} if field else message
 
-    def _cae_read_upload(self, upload, allowed_mimetypes, company):
-        """Return (data, mimetype, error) for an uploaded file, nothing stored."""
-        env = request.env
-        if not upload or not upload.filename:
-            return None, None, env._("Choose a file to send.")
-        max_mb = company.cae_upload_max_size_mb or 10
-        data = upload.read(max_mb * MB + 1)
-        if len(data) > max_mb * MB:
-            return (
-                None,
-                None,
-                env._(
-                    "This file is larger than %(max)s MB. A photo taken at a lower "
-                    "resolution or a compressed PDF will do.",
-                    max=max_mb,
-                ),
-            )
-        if not data:
-            return None, None, env._("This file is empty.")
-        mimetype = guess_upload_mimetype(data)
-        if mimetype not in allowed_mimetypes:
-            return (
-                None,
-                None,
-                env._(
-                    "This file is not of an accepted type. Send a scan or a photo "
-                    "in one of these formats: %(types)s.",
-                    types=", ".join(MIMETYPE_LABELS[m] for m in allowed_mimetypes),
-                ),
-            )
-        return data, mimetype, None
-
-    @staticmethod
-    def _cae_parse_date(value):
-        if not value:
-            return None
-        try:
-            return fields.Date.to_date(value)
-        except ValueError:
-            return False
+    def _cae_read_files(self, name, max_mb):
+        """[(file name, content)] of the files sent as ``name``, each read up to
+        ``max_mb`` and one byte more: the model says what is too large."""
+        return [
+            (upload.filename, upload.read(max_mb * MB + 1))
+            for upload in request.httprequest.files.getlist(name)
+            if upload and upload.filename
+        ]
 
     # ------------------------------------------------------------------
     # Activities
@@ -141,9 +119,6 @@ class CaePortal(CustomerPortal):
             "documents": documents,
             "accompaniments": accompaniments,
             "document_types": request.env["cae.document.type"].search([]),
-            "stage_labels": dict(
-                activity._fields["stage"]._description_selection(request.env)
-            ),
             "accepted_types": ", ".join(MIMETYPE_LABELS[m] for m in DOCUMENT_MIMETYPES),
             "max_upload_mb": activity_sudo.company_id.cae_upload_max_size_mb,
             "page_name": "cae_activity",
@@ -174,29 +149,23 @@ class CaePortal(CustomerPortal):
     )
     def portal_my_activity_upload(self, activity_id, **post):
         activity_sudo = self._cae_check_access("cae.activity", activity_id)
-        upload = request.httprequest.files.get("file")
-        data = b""
-        if upload and upload.filename:
-            # Read no more than the cap (and one byte): the model says it is too big.
-            max_mb = activity_sudo.company_id.cae_upload_max_size_mb or 10
-            data = upload.read(max_mb * MB + 1)
-        try:
-            # As the entrepreneur: the model checks who calls, the form and the
-            # file (the shared upload validator), then writes.
-            request.env["cae.activity.document"].cae_portal_upload(
+        max_mb = upload_max_mb(activity_sudo.company_id)
+        file_name, data = (self._cae_read_files("file", max_mb) or [(None, b"")])[0]
+        # As the entrepreneur: the model checks who calls, the form and the file
+        # (the shared upload validator), then writes.
+        _document_id, errors = self._cae_run(
+            lambda: request.env["cae.activity.document"].cae_portal_upload(
                 activity_sudo.id,
                 post.get("type_id"),
                 base64.b64encode(data),
-                upload.filename if upload else None,
+                file_name,
                 date_from=post.get("date_from"),
                 date_until=post.get("date_until"),
                 note=post.get("note"),
-            )
-        except CaeUploadError as error:
-            errors = error.errors
-        except (AccessError, UserError) as error:
-            errors = {"file": str(error.args[0])}
-        else:
+            ),
+            field="file",
+        )
+        if not errors:
             return request.redirect(f"{activity_sudo.access_url}?uploaded=1#documents")
         values = self._cae_activity_page_values(activity_sudo, errors=errors, form=post)
         return request.render(

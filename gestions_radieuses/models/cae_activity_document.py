@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import DOCUMENT_MIMETYPES, check_uploaded_attachments
+from ..tools.form_errors import CaeFormError
 from ..tools.protected_fields import check_protected_fields
 
 # A document is "expiring" this many days before its validity ends.
@@ -18,14 +19,6 @@ MAX_VALIDITY_YEARS = 10
 MAX_ID = 2**31 - 1
 # Longest note an entrepreneur may write with a document.
 NOTE_SIZE = 200
-
-
-class CaeUploadError(UserError):
-    """Refused upload: one message per form field ({field: message})."""
-
-    def __init__(self, errors):
-        self.errors = errors
-        super().__init__("\n".join(errors.values()))
 
 
 class CaeActivityDocument(models.Model):
@@ -119,14 +112,14 @@ class CaeActivityDocument(models.Model):
         of the portal), the type, the dates and, through the document's own
         constraint (the shared upload validator), the file's real type and size;
         then creates the document with sudo() from these fields only.
-        Raises CaeUploadError ({form field: message}) on bad input.
+        Raises CaeFormError ({form field: message}) on bad input.
         """
         activity_sudo = self._cae_upload_activity(activity_id)
         vals, errors = self._cae_upload_values(
             type_id, file_content, date_from, date_until
         )
         if errors:
-            raise CaeUploadError(errors)
+            raise CaeFormError(errors)
         try:
             # The document's constraint runs the shared upload validator (type
             # from the content, size): a refused file leaves nothing behind.
@@ -144,7 +137,7 @@ class CaeActivityDocument(models.Model):
                     )
                 )
         except ValidationError as error:
-            raise CaeUploadError({"file": str(error.args[0])}) from error
+            raise CaeFormError({"file": str(error.args[0])}) from error
         activity_sudo.message_post(
             body=self.env._(
                 "New document sent from the portal: %(document)s",

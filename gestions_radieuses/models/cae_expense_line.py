@@ -1,6 +1,7 @@
 import base64
 import binascii
 import math
+import re
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -8,9 +9,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 
-from ..tools import RECEIPT_MIMETYPES, check_uploaded_attachments
+from ..tools import RECEIPT_MIMETYPES, check_upload, check_uploaded_attachments
+from ..tools.form_errors import CaeFormError
 from ..tools.protected_fields import check_protected_fields
-from ..tools.uploads import MAX_REQUEST_MB, MB
+from ..tools.uploads import MAX_REQUEST_MB, MB, upload_max_mb
 from .cae_expense_category import VAT_RATES
 from .cae_mileage_scale import VEHICLE_TYPES
 
@@ -54,6 +56,9 @@ PROTECTED_FIELDS = {
 MAX_RECEIPTS_PER_LINE = 5
 # Largest id PostgreSQL stores in an integer column: beyond it, nothing exists.
 MAX_ID = 2**31 - 1
+# The portal form's amount and kilometres, as typed on a phone (comma or dot).
+AMOUNT_RE = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
+KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
 
 
 class CaeExpenseLine(models.Model):
@@ -635,7 +640,6 @@ class CaeExpenseLine(models.Model):
         self.sudo().report_id._check_editable()
 
     @api.model
-    @api.model
     def _portal_number(self, value, label):
         """A finite number from a caller's value, or a clear error."""
         try:
@@ -829,6 +833,133 @@ class CaeExpenseLine(models.Model):
         return True
 
     # ------------------------------------------------------------------
+    # The portal's forms: raw values in, the entrepreneur's action called, or
+    # CaeFormError ({form field: message}); an id that is not the caller's is a
+    # MissingError (the page answers 404, as for a missing one).
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_add_expense_form(self, form, receipts):
+        """The "new expense" form: its values as sent and its files, [(file name,
+        content)]; the line added (the same one for a form sent twice)."""
+        vals, errors = self._portal_form_values(form)
+        activity = self.env["cae.activity"].browse(vals["activity_id"])
+        try:
+            self._portal_check_receipts(
+                receipts, activity.company_id or self.env.company
+            )
+        except ValidationError as error:
+            errors["receipts"] = str(error.args[0])
+        if errors:
+            raise CaeFormError(errors)
+        return self.portal_add_expense(
+            receipts=receipts,
+            token=(form.get("submission_token") or "")[:64] or None,
+            **vals,
+        )
+
+    def _portal_add_receipts_form(self, receipts):
+        """The receipt form of a line: the files sent, [(file name, content)]."""
+        if not receipts:
+            raise UserError(self.env._("Choose a file to send."))
+        self._portal_check_receipts(receipts, self.sudo().company_id)
+        return self.portal_add_receipts(receipts)
+
+    @api.model
+    def _portal_form_record(self, model_name, value):
+        """The record of an id sent by a form, if the caller reads it; empty when
+        no id was sent."""
+        value = str(value or "").strip()
+        if not value:
+            return self.env[model_name]
+        record = self._portal_browse(model_name, int(value) if value.isdigit() else 0)
+        # Another entrepreneur's record and a missing one answer the same.
+        if not record.search_count([("id", "=", record.id)]):
+            raise MissingError(self.env._("This record does not exist."))
+        return record
+
+    @api.model
+    def _portal_form_values(self, form):
+        """({field: value}, {form field: message}) from the expense form."""
+        mileage = form.get("mileage") == "1"
+        errors = {}
+        activity = self._portal_form_record("cae.activity", form.get("activity_id"))
+        if not activity:
+            # None chosen: the caller's only activity, if they run just one.
+            activities = activity.search([], limit=2)
+            activity = activities if len(activities) == 1 else activity
+        if not activity:
+            errors["activity_id"] = self.env._(
+                "Choose the activity this expense is for."
+            )
+        category = self._portal_form_record(
+            "cae.expense.category", form.get("category_id")
+        )
+        if category.is_mileage != mileage:
+            category = category.browse()
+        if not category:
+            errors["category_id"] = self.env._("Choose what kind of expense it is.")
+        try:
+            date = fields.Date.to_date(form.get("date") or None)
+        except ValueError:
+            date = None
+        if not date:
+            errors["date"] = self.env._("Enter the date, for example 2026-03-31.")
+        vals = {
+            "activity_id": activity.id,
+            "category_id": category.id,
+            "date": date,
+            "name": (form.get("name") or "").strip()[:200],
+        }
+        if mileage:
+            self._portal_form_trip(form, vals, errors)
+        else:
+            self._portal_form_amount(form, vals, errors)
+        return vals, errors
+
+    @api.model
+    def _portal_form_trip(self, form, vals, errors):
+        km = (form.get("distance_km") or "").strip()
+        if not KM_RE.match(km):
+            errors["distance_km"] = self.env._(
+                "Enter the kilometres as a number, for example 42 or 42.5."
+            )
+        else:
+            vals["distance_km"] = float(km.replace(",", "."))
+        vals["trip_from"] = (form.get("trip_from") or "").strip()[:100]
+        vals["trip_to"] = (form.get("trip_to") or "").strip()[:100]
+        if not vals["trip_from"] or not vals["trip_to"]:
+            errors["trip"] = self.env._("Say where you left from and where you went.")
+        if not vals["name"]:
+            errors["name"] = self.env._("Say why you made this trip.")
+
+    @api.model
+    def _portal_form_amount(self, form, vals, errors):
+        amount = (form.get("amount_total") or "").strip().replace(" ", "")
+        if not AMOUNT_RE.match(amount):
+            errors["amount_total"] = self.env._(
+                "Enter the amount paid including VAT, for example 12.50."
+            )
+        else:
+            vals["amount_total"] = float(amount.replace(",", "."))
+        if form.get("vat_rate") in dict(self._fields["vat_rate"].selection):
+            vals["vat_rate"] = form["vat_rate"]
+
+    @api.model
+    def _portal_check_receipts(self, receipts, company):
+        """The files of one portal form, [(file name, content)], checked one by
+        one (the shared upload validator), then in number and size together."""
+        if len(receipts) > MAX_RECEIPTS_PER_LINE:
+            raise ValidationError(
+                self.env._(
+                    "Send at most %(max)s files for one expense.",
+                    max=MAX_RECEIPTS_PER_LINE,
+                )
+            )
+        for _name, data in receipts:
+            check_upload(self.env, data, RECEIPT_MIMETYPES, upload_max_mb(company))
+        self._check_request_size(receipts)
+
+    # ------------------------------------------------------------------
     # Receipts
     # ------------------------------------------------------------------
     def _attach_receipts(self, files):
@@ -869,12 +1000,7 @@ class CaeExpenseLine(models.Model):
                     count=count,
                 )
             )
-        if sum(len(data) for _name, data in decoded) > MAX_REQUEST_MB * MB:
-            raise ValidationError(
-                self.env._(
-                    "Send at most %(max)s MB of files at once.", max=MAX_REQUEST_MB
-                )
-            )
+        self._check_request_size(decoded)
         attachments = Attachment.create(
             [
                 {
@@ -890,6 +1016,16 @@ class CaeExpenseLine(models.Model):
             self.env, attachments, RECEIPT_MIMETYPES, self.sudo().company_id
         )
         return attachments.with_env(self.env)
+
+    @api.model
+    def _check_request_size(self, files):
+        """All the files of one call together, [(file name, content)]."""
+        if sum(len(data) for _name, data in files) > MAX_REQUEST_MB * MB:
+            raise ValidationError(
+                self.env._(
+                    "Send at most %(max)s MB of files at once.", max=MAX_REQUEST_MB
+                )
+            )
 
     def action_view_receipts(self):
         self.ensure_one()

@@ -592,11 +592,9 @@ class CaeExpenseReport(models.Model):
 
     @api.model
     def _portal_home_summary(self):
-        """This month's total and what is left to do, for the portal home tile."""
-        user = self.env.user
-        if not user.share or not self.has_access("read"):
-            return None
-        if not self.env["cae.activity"].search_count([], limit=1):
+        """This month's total and what is left to do, for the portal home tile
+        (shown when the counter cae_expense_activity_count finds an activity)."""
+        if not self.env.user.share or not self.has_access("read"):
             return None
         month = self.env.company._cae_today().replace(day=1)
         current = self.search([("date", "=", month)])

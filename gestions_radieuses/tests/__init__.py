@@ -1,6 +1,7 @@
 from . import test_activity
 from . import test_activity_access
 from . import test_activity_portal
+from . import test_uploads
 
 # The administrative calendar (issue 3).
 from . import test_calendar_dates

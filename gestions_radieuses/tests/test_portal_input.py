@@ -21,7 +21,7 @@ from .expense_common import CaeExpenseCommon
 CLEAN_ERRORS = (
     "odoo.exceptions.ValidationError",
     "odoo.exceptions.UserError",
-    "odoo.addons.gestions_radieuses.models.cae_activity_document.CaeUploadError",
+    "odoo.addons.gestions_radieuses.tools.form_errors.CaeFormError",
     "odoo.exceptions.AccessError",
     "odoo.exceptions.MissingError",
 )
