@@ -57,6 +57,7 @@ class CaeExpensePortal(CaePortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_expenses(self, page=1, **kw):
         env = request.env
@@ -118,7 +119,13 @@ class CaeExpensePortal(CaePortal):
             )
         return request.redirect(f"/my/expenses/{report_sudo.id}?done={done}")
 
-    @http.route("/my/expenses/<int:report_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/expenses/<int:report_id>",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
     def portal_my_expense_report(self, report_id, **kw):
         report_sudo = self._cae_check_access("cae.expense.report", report_id)
         messages = {
@@ -258,6 +265,7 @@ class CaeExpensePortal(CaePortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_expense_receipt(self, attachment_id, download=None, **kw):
         attachment = (

@@ -78,6 +78,7 @@ class CaePortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_activities(self, page=1, **kw):
         Activity = request.env["cae.activity"]
@@ -131,7 +132,11 @@ class CaePortal(CustomerPortal):
         )
 
     @http.route(
-        "/my/activities/<int:activity_id>", type="http", auth="user", website=True
+        "/my/activities/<int:activity_id>",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
     )
     def portal_my_activity(self, activity_id, **kw):
         activity_sudo = self._cae_check_access("cae.activity", activity_id)

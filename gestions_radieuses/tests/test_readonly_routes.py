@@ -6,19 +6,27 @@ warning and serves it again from the primary. Tests run such routes on a cursor 
 refuses writes, so a page that writes shows here as that warning.
 """
 
+import base64
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CaeCommon, CaeHttpMixin
+from .common import PNG_BYTES, CaeHttpMixin
+from .expense_common import CaeExpenseCommon
 
-# The module's routes that only read: GET pages, the feed.
+# The module's routes that only read: GET pages, the feed, a receipt.
 READONLY_ROUTES = {
+    "/my/activities",
+    "/my/activities/<int:activity_id>",
+    "/my/expenses",
+    "/my/expenses/<int:report_id>",
+    "/my/expenses/receipts/<int:attachment_id>",
     "/my/calendar",
     "/cae/calendar/<string:token>.ics",
 }
 
 
 @tagged("post_install", "-at_install")
-class TestReadonlyRoutes(CaeHttpMixin, HttpCase, CaeCommon):
+class TestReadonlyRoutes(CaeHttpMixin, HttpCase, CaeExpenseCommon):
     def _module_routes(self):
         routes = {}
         for rule in self.env["ir.http"].routing_map().iter_rules():
@@ -40,8 +48,25 @@ class TestReadonlyRoutes(CaeHttpMixin, HttpCase, CaeCommon):
     def test_pages_do_not_write(self):
         token = self.partner_a.sudo().cae_calendar_token
         self.assertTrue(token, "joining an activity gives the feed token")
+        line = self._line(user=self.entrepreneur_a)
+        receipt = self.env["ir.attachment"].create(
+            {
+                "name": "ticket.png",
+                "datas": base64.b64encode(PNG_BYTES),
+                "res_model": "cae.expense.line",
+                "res_id": line.id,
+            }
+        )
         self._login(self.entrepreneur_a)
         with self.assertNoLogs("odoo.http", level="WARNING"):
+            for url in (
+                "/my/activities",
+                f"/my/activities/{self.activity_a.id}",
+                "/my/expenses",
+                f"/my/expenses/{line.report_id.id}",
+                f"/my/expenses/receipts/{receipt.id}",
+            ):
+                self.assertEqual(self.url_open(url).status_code, 200, url)
             page = self.url_open("/my/calendar")
             feed = self.url_open(f"/cae/calendar/{self.partner_a.id}-{token}.ics")
         self.assertEqual(page.status_code, 200)
