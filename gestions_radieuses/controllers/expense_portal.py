@@ -7,8 +7,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from ..models.cae_expense_line import MAX_ID
 from ..tools import RECEIPT_MIMETYPES
+from ..tools.form_errors import MAX_ID
 from ..tools.uploads import MAX_REQUEST_MB, MIMETYPE_LABELS
 from .portal import CaePortal
 

@@ -21,3 +21,4 @@ from . import cae_mileage_scale
 from . import cae_expense_report
 from . import cae_expense_line
 from . import cae_expense_line_mileage
+from . import cae_expense_line_portal

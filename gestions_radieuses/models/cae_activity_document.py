@@ -8,15 +8,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import DOCUMENT_MIMETYPES, check_uploaded_attachments
-from ..tools.form_errors import CaeFormError
+from ..tools.form_errors import MAX_ID, CaeFormError
 from ..tools.protected_fields import check_protected_fields
 
 # A document is "expiring" this many days before its validity ends.
 EXPIRY_WARNING_DAYS = 30
 # A validity date further than this from today is a typing mistake, not a document.
 MAX_VALIDITY_YEARS = 10
-# Largest id PostgreSQL stores in an integer column.
-MAX_ID = 2**31 - 1
 # Longest note an entrepreneur may write with a document.
 NOTE_SIZE = 200
 

@@ -1,6 +1,10 @@
-"""The refusal of a portal form: one message per field of the form."""
+"""Portal form input: the refusal (one message per field) and its limits."""
 
 from odoo.exceptions import UserError
+
+# Largest id PostgreSQL stores in an integer column: an id typed beyond it (or a
+# route's id) designates nothing, and is answered like a missing one.
+MAX_ID = 2**31 - 1
 
 
 class CaeFormError(UserError):

@@ -1,0 +1,384 @@
+"""The entrepreneur's expense actions and the portal's forms behind them.
+
+Portal users have read access only: these methods are what they can do (from the
+portal pages, or over JSON-RPC with the same checks). Each checks who calls, whose
+line it is and its state, then writes an explicit list of fields as superuser.
+"""
+
+import math
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+
+from ..tools import RECEIPT_MIMETYPES, check_upload
+from ..tools.form_errors import MAX_ID, CaeFormError
+from ..tools.uploads import upload_max_mb
+from .cae_expense_line import MAX_LINE_AMOUNT, MAX_RECEIPTS_PER_LINE
+
+# The portal form's amount and kilometres, as typed on a phone (comma or dot).
+AMOUNT_RE = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
+KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
+
+
+class CaeExpenseLine(models.Model):
+    # One concern per file, as account splits its models.
+    _inherit = "cae.expense.line"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # The entrepreneur's actions (portal pages, or JSON-RPC: the same checks).
+    # Portal users have read access only; these methods check who calls, whose
+    # line it is and its state, then write an explicit list of fields as superuser.
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_browse(self, model_name, record_id):
+        """The record of that id, or a MissingError for an id that is not one."""
+        if (
+            isinstance(record_id, bool)
+            or not isinstance(record_id, int)
+            or not 0 < record_id <= MAX_ID
+        ):
+            raise MissingError(self.env._("This record does not exist."))
+        record = self.env[model_name].browse(record_id)
+        if not record.sudo().exists():
+            raise MissingError(self.env._("This record does not exist."))
+        return record
+
+    @api.model
+    def _portal_check_member(self, activity):
+        """The caller runs the activity (its membership): AccessError otherwise."""
+        user = self.env.user
+        if not user.share or not activity._cae_is_member(user):
+            raise AccessError(
+                self.env._("You can only enter expenses for your own activity.")
+            )
+        activity.with_user(user).check_access("read")
+
+    def _portal_check_line(self):
+        """One line of the caller's activity, in a report still open to changes."""
+        if len(self) != 1:
+            raise UserError(self.env._("Choose one expense at a time."))
+        self._portal_browse(self._name, self.id)
+        self.with_user(self.env.user).check_access("read")
+        self._portal_check_member(self.sudo().activity_id)
+        self.sudo().report_id._check_editable()
+
+    @api.model
+    def _portal_number(self, value, label):
+        """A finite number from a caller's value, or a clear error."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not math.isfinite(number):
+            raise ValidationError(
+                self.env._("%(field)s must be a number.", field=label)
+            )
+        # Far beyond any expense: refused before rounding it could overflow.
+        if abs(number) > MAX_LINE_AMOUNT * 1000:
+            raise ValidationError(self.env._("%(field)s is too large.", field=label))
+        return number
+
+    @api.model
+    def _portal_date(self, value):
+        """A date from a caller's value (YYYY-MM-DD), or a clear error."""
+        try:
+            return fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                self.env._("Enter the date as a day of the calendar (YYYY-MM-DD).")
+            ) from None
+
+    def _portal_line_values(
+        self,
+        category,
+        *,
+        name=None,
+        amount_total=None,
+        vat_rate=None,
+        amount_vat=None,
+        distance_km=None,
+        trip_from=None,
+        trip_to=None,
+    ):
+        """The fields an entrepreneur may give, for a line of that category."""
+        vals = {}
+        if name is not None:
+            vals["name"] = str(name).strip()[:200]
+        if category.is_mileage:
+            if distance_km is not None:
+                vals["distance_km"] = self._portal_number(
+                    distance_km, self.env._("The distance")
+                )
+            if trip_from is not None:
+                vals["trip_from"] = str(trip_from).strip()[:100]
+            if trip_to is not None:
+                vals["trip_to"] = str(trip_to).strip()[:100]
+            return vals
+        if amount_total is not None:
+            vals["amount_total"] = self._portal_number(
+                amount_total, self.env._("The amount")
+            )
+        if vat_rate is not None:
+            if vat_rate not in dict(self._fields["vat_rate"].selection):
+                raise ValidationError(self.env._("Choose one of the VAT rates."))
+            vals["vat_rate"] = vat_rate
+        if amount_vat is not None:
+            # Checked between 0 and the amount including VAT by _check_values.
+            vals["amount_vat"] = self._portal_number(amount_vat, self.env._("The VAT"))
+        return vals
+
+    @api.model
+    def _portal_category(self, category_id):
+        category = self._portal_browse("cae.expense.category", category_id)
+        if not category.with_user(self.env.user).search_count(
+            [("id", "=", category.id)]
+        ):
+            raise MissingError(self.env._("This record does not exist."))
+        return category
+
+    @api.model
+    @api.returns("self", lambda line: line.id)
+    def portal_add_expense(
+        self,
+        activity_id,
+        category_id,
+        *,
+        date=None,
+        name=None,
+        amount_total=None,
+        vat_rate=None,
+        amount_vat=None,
+        distance_km=None,
+        trip_from=None,
+        trip_to=None,
+        receipts=None,
+        token=None,
+    ):
+        """An entrepreneur adds an expense (and its receipts) to their activity.
+
+        ``receipts`` is a list of (file name, content) pairs, the content as bytes
+        or base64 text. ``token`` is the form's one-time token: the same form sent
+        again returns the line it created instead of adding another one.
+        """
+        activity = self._portal_browse("cae.activity", activity_id)
+        self._portal_check_member(activity)
+        if token:
+            token = str(token)[:64]
+            done = self.sudo().search([("submission_token", "=", token)], limit=1)
+            if done:
+                if done.create_uid != self.env.user:
+                    raise AccessError(self.env._("This form has already been sent."))
+                return done.with_env(self.env)
+        category = self._portal_category(category_id)
+        vals = {
+            "activity_id": activity.id,
+            "category_id": category.id,
+            "date": self._portal_date(date)
+            if date
+            else activity.sudo().company_id._cae_today(),
+            "spent_by_id": self.env.user.partner_id.id,
+            "submission_token": token or False,
+            **self._portal_line_values(
+                category,
+                name=name,
+                amount_total=amount_total,
+                vat_rate=vat_rate,
+                amount_vat=amount_vat,
+                distance_km=distance_km,
+                trip_from=trip_from,
+                trip_to=trip_to,
+            ),
+        }
+        line = self.sudo().with_context(mail_create_nolog=True).create(vals)
+        line = line.with_env(self.env)
+        if receipts:
+            line._attach_receipts(receipts)
+        return line
+
+    def portal_correct_expense(
+        self,
+        *,
+        category_id=None,
+        date=None,
+        name=None,
+        amount_total=None,
+        vat_rate=None,
+        amount_vat=None,
+        distance_km=None,
+        trip_from=None,
+        trip_to=None,
+    ):
+        """An entrepreneur corrects their expense in place (same kind of expense:
+        an amount stays an amount, a trip a trip). The VAT may be corrected to the
+        receipt's, between 0 and the amount including VAT."""
+        self._portal_check_line()
+        line = self.sudo()
+        category = line.category_id
+        vals = {}
+        if category_id is not None and category_id != category.id:
+            category = self._portal_category(category_id)
+            if category.is_mileage != line.is_mileage:
+                raise ValidationError(
+                    self.env._(
+                        "A trip stays a trip and a purchase a purchase: remove this "
+                        "expense and add it again."
+                    )
+                )
+            vals["category_id"] = category.id
+        if date is not None:
+            vals["date"] = self._portal_date(date)
+        vals.update(
+            self._portal_line_values(
+                category,
+                name=name,
+                amount_total=amount_total,
+                vat_rate=vat_rate,
+                amount_vat=amount_vat,
+                distance_km=distance_km,
+                trip_from=trip_from,
+                trip_to=trip_to,
+            )
+        )
+        if vals:
+            line.write(vals)
+        return True
+
+    def portal_add_receipts(self, receipts):
+        """An entrepreneur adds receipts, [(file name, content)], to their line."""
+        self._attach_receipts(receipts)
+        return True
+
+    def portal_remove_expense(self):
+        """An entrepreneur removes their line from an open report."""
+        for line in self:
+            line._portal_check_line()
+        self.sudo().unlink()
+        return True
+
+    # ------------------------------------------------------------------
+    # The portal's forms: raw values in, the entrepreneur's action called, or
+    # CaeFormError ({form field: message}); an id that is not the caller's is a
+    # MissingError (the page answers 404, as for a missing one).
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_add_expense_form(self, form, receipts):
+        """The "new expense" form: its values as sent and its files, [(file name,
+        content)]; the line added (the same one for a form sent twice)."""
+        vals, errors = self._portal_form_values(form)
+        activity = self.env["cae.activity"].browse(vals["activity_id"])
+        try:
+            self._portal_check_receipts(
+                receipts, activity.company_id or self.env.company
+            )
+        except ValidationError as error:
+            errors["receipts"] = str(error.args[0])
+        if errors:
+            raise CaeFormError(errors)
+        return self.portal_add_expense(
+            receipts=receipts,
+            token=(form.get("submission_token") or "")[:64] or None,
+            **vals,
+        )
+
+    def _portal_add_receipts_form(self, receipts):
+        """The receipt form of a line: the files sent, [(file name, content)]."""
+        if not receipts:
+            raise UserError(self.env._("Choose a file to send."))
+        self._portal_check_receipts(receipts, self.sudo().company_id)
+        return self.portal_add_receipts(receipts)
+
+    @api.model
+    def _portal_form_record(self, model_name, value):
+        """The record of an id sent by a form, if the caller reads it; empty when
+        no id was sent."""
+        value = str(value or "").strip()
+        if not value:
+            return self.env[model_name]
+        record = self._portal_browse(model_name, int(value) if value.isdigit() else 0)
+        # Another entrepreneur's record and a missing one answer the same.
+        if not record.search_count([("id", "=", record.id)]):
+            raise MissingError(self.env._("This record does not exist."))
+        return record
+
+    @api.model
+    def _portal_form_values(self, form):
+        """({field: value}, {form field: message}) from the expense form."""
+        mileage = form.get("mileage") == "1"
+        errors = {}
+        activity = self._portal_form_record("cae.activity", form.get("activity_id"))
+        if not activity:
+            # None chosen: the caller's only activity, if they run just one.
+            activities = activity.search([], limit=2)
+            activity = activities if len(activities) == 1 else activity
+        if not activity:
+            errors["activity_id"] = self.env._(
+                "Choose the activity this expense is for."
+            )
+        category = self._portal_form_record(
+            "cae.expense.category", form.get("category_id")
+        )
+        if category.is_mileage != mileage:
+            category = category.browse()
+        if not category:
+            errors["category_id"] = self.env._("Choose what kind of expense it is.")
+        try:
+            date = fields.Date.to_date(form.get("date") or None)
+        except ValueError:
+            date = None
+        if not date:
+            errors["date"] = self.env._("Enter the date, for example 2026-03-31.")
+        vals = {
+            "activity_id": activity.id,
+            "category_id": category.id,
+            "date": date,
+            "name": (form.get("name") or "").strip()[:200],
+        }
+        if mileage:
+            self._portal_form_trip(form, vals, errors)
+        else:
+            self._portal_form_amount(form, vals, errors)
+        return vals, errors
+
+    @api.model
+    def _portal_form_trip(self, form, vals, errors):
+        km = (form.get("distance_km") or "").strip()
+        if not KM_RE.match(km):
+            errors["distance_km"] = self.env._(
+                "Enter the kilometres as a number, for example 42 or 42.5."
+            )
+        else:
+            vals["distance_km"] = float(km.replace(",", "."))
+        vals["trip_from"] = (form.get("trip_from") or "").strip()[:100]
+        vals["trip_to"] = (form.get("trip_to") or "").strip()[:100]
+        if not vals["trip_from"] or not vals["trip_to"]:
+            errors["trip"] = self.env._("Say where you left from and where you went.")
+        if not vals["name"]:
+            errors["name"] = self.env._("Say why you made this trip.")
+
+    @api.model
+    def _portal_form_amount(self, form, vals, errors):
+        amount = (form.get("amount_total") or "").strip().replace(" ", "")
+        if not AMOUNT_RE.match(amount):
+            errors["amount_total"] = self.env._(
+                "Enter the amount paid including VAT, for example 12.50."
+            )
+        else:
+            vals["amount_total"] = float(amount.replace(",", "."))
+        if form.get("vat_rate") in dict(self._fields["vat_rate"].selection):
+            vals["vat_rate"] = form["vat_rate"]
+
+    @api.model
+    def _portal_check_receipts(self, receipts, company):
+        """The files of one portal form, [(file name, content)], checked one by
+        one (the shared upload validator), then in number and size together."""
+        if len(receipts) > MAX_RECEIPTS_PER_LINE:
+            raise ValidationError(
+                self.env._(
+                    "Send at most %(max)s files for one expense.",
+                    max=MAX_RECEIPTS_PER_LINE,
+                )
+            )
+        for _name, data in receipts:
+            check_upload(self.env, data, RECEIPT_MIMETYPES, upload_max_mb(company))
+        self._check_request_size(receipts)
