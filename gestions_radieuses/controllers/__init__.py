@@ -1,3 +1,4 @@
 from . import portal
-from . import calendar
+from . import activity_portal
+from . import calendar_portal
 from . import expense_portal
