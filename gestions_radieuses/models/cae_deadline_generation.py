@@ -7,14 +7,17 @@ the deadlines in a few set-based SQL statements (no query per activity).
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, models
 from odoo.tools import SQL, split_every
 
 from ..tools.calendar_dates import adjust, due_periods, horizon_end
+from ..tools.cron_batches import may_commit, next_ids, read_cursor, write_cursor
 from .cae_deadline_rule import RELATIVE
 
 _logger = logging.getLogger(__name__)
@@ -24,6 +27,13 @@ INSERT_BATCH = 5000
 # Activities whose deadlines are computed and written together when the whole
 # network is generated: memory stays flat whatever the number of activities.
 SYNC_CHUNK = 250
+# Activities generated per run of the cron's server action: ir.cron commits after
+# each run and runs it again while _notify_progress reports remaining work.
+CRON_BATCH = 1000
+# The cron's bookmark (tools/cron_batches.py).
+CURSOR_PARAM = "gestions_radieuses.deadline_generation_cursor"
+# Attempts of a batch that meets a concurrent generator (see _generate_retrying).
+SERIALIZATION_RETRIES = 5
 
 
 class CaeDeadline(models.Model):
@@ -33,10 +43,76 @@ class CaeDeadline(models.Model):
     _inherit = "cae.deadline"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _cron_generate(self):
+    def _cron_generate(self, batch_size=CRON_BATCH):
+        """Generate the next ``batch_size`` activities of the network, in id order.
+
+        One call is one batch: ir.cron commits after it and calls again while
+        ``_notify_progress`` reports remaining activities (a new run is scheduled at
+        once after ten). The bookmark (the day and the last activity id done) is
+        written in the batch's own transaction: a process killed mid-run loses the
+        batch under way only, and the next run goes on from the bookmark. A new day
+        starts over from the first activity (the horizon moved). The deadlines of the
+        whole CAE (no activity) go with the first batch.
+        """
+        today = self._today()
+        last_id = read_cursor(self.env, CURSOR_PARAM, today)
+        batch, remaining = next_ids(self.env, "cae_activity", last_id, batch_size)
         rules = self.env["cae.deadline.rule"].sudo().search([("active", "=", True)])
-        counts = self._generate(rules=rules)
-        _logger.info("CAE deadlines generated: %s", counts)
+        activities = self.env["cae.activity"].with_context(active_test=False)
+        counts = self._generate_retrying(
+            rules, activities.browse(batch), today, whole_cae=not last_id
+        )
+        write_cursor(self.env, CURSOR_PARAM, today, batch[-1] if remaining else None)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        _logger.info(
+            "CAE deadlines generated for %s activities (%s left): %s",
+            len(batch),
+            remaining,
+            counts,
+        )
+        return counts
+
+    @api.model
+    def _generate_retrying(self, rules, activities, today, whole_cae=False):
+        """Generate these activities (and the whole CAE's deadlines with
+        ``whole_cae``), starting the transaction again if a concurrent generator
+        wrote the same deadlines first.
+
+        PostgreSQL refuses ``INSERT ... ON CONFLICT DO NOTHING`` under REPEATABLE
+        READ when the conflicting row was committed by a transaction the snapshot
+        does not see (SerializationFailure): the retry, with a new snapshot, sees
+        that row and skips it. Only where the transaction may be ended (see
+        ``may_commit``): in tests the error is raised.
+        """
+        rules = rules.sudo().with_context(active_test=False)
+        for attempt in range(SERIALIZATION_RETRIES):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    return self._generate_batch(rules, activities, today, whole_cae)
+            except SerializationFailure:
+                if not may_commit(self.env) or attempt == SERIALIZATION_RETRIES - 1:
+                    raise
+                _logger.info(
+                    "CAE deadlines: a concurrent generator wrote first, retrying"
+                )
+                # The snapshot is the transaction's: only a new one sees the rows.
+                self.env.cr.rollback()
+                time.sleep(0.1 * (attempt + 1))
+        return {}  # unreachable: the last attempt returns or raises
+
+    def _generate_batch(self, rules, activities, today, whole_cae):
+        deadlines = self.sudo()
+        self.env.flush_all()
+        totals = {"created": 0, "moved": 0, "cancelled": 0}
+        chunks = [None] if whole_cae else []
+        chunks += list(split_every(SYNC_CHUNK, activities.ids, activities.browse))
+        for chunk in chunks:
+            counts = deadlines._sync_chunk(rules, chunk, today)
+            for key, value in counts.items():
+                totals[key] += value
+            if chunk is not None:  # memory stays flat: forget the chunk's records
+                self.env.invalidate_all()
+        return totals
 
     @api.model
     def _generate(self, rules=None, activities=None, today=None):
@@ -49,14 +125,16 @@ class CaeDeadline(models.Model):
 
         Concurrency: rows are written with INSERT ... ON CONFLICT DO NOTHING against
         the unique index on (rule, activity, period), so the database itself refuses
-        a duplicate, whatever runs at the same moment. A second worker inserting the
-        same row waits for the first one's transaction; under Odoo's REPEATABLE READ
-        isolation it then fails with a serialization error, which Odoo retries for
-        an HTTP request (the cron simply runs again the next day) and the retry sees
-        the rows and skips them. This was preferred to a savepoint-and-retry loop:
-        one statement per batch, no per-row exception handling, and no window in
-        which a duplicate could exist. Queries: a few per rule (and, for the whole
-        network, per chunk of SYNC_CHUNK activities), none per activity.
+        a duplicate, whatever runs at the same moment. A second transaction inserting
+        the same row waits for the first one; once the first commits, PostgreSQL
+        does not let the second skip a row its REPEATABLE READ snapshot cannot see:
+        the second fails with a SerializationFailure (nothing of it is written).
+        Odoo retries that error for an HTTP request; the cron retries its batch in a
+        new transaction (``_generate_retrying``), which sees the rows and skips them
+        (tests/test_deadline_concurrency.py runs two processes). This was preferred to
+        locking: one statement per batch, no lock held across activities, and no
+        window in which a duplicate could exist. Queries: a few per rule (and, for
+        the whole network, per chunk of SYNC_CHUNK activities), none per activity.
         """
         Rule = self.env["cae.deadline.rule"].sudo()
         if rules is None:
@@ -69,22 +147,18 @@ class CaeDeadline(models.Model):
         return self.sudo()._sync(rules, activities, today or self._today())
 
     def _sync(self, rules, activities, today):
-        self.env.flush_all()
         if activities is not None:
+            self.env.flush_all()
             return self._sync_chunk(rules, activities, today)
         # The whole network: deadlines of the whole CAE (no activity) first, then
         # every activity, archived ones too (their to-do deadlines are cancelled),
         # a chunk at a time, so that memory does not grow with the network.
-        totals = self._sync_chunk(rules, None, today)
         self.env.cr.execute(SQL("SELECT id FROM cae_activity ORDER BY id"))
         activity_ids = [row[0] for row in self.env.cr.fetchall()]
         Activity = self.env["cae.activity"].with_context(active_test=False)
-        for ids in split_every(SYNC_CHUNK, activity_ids):
-            counts = self._sync_chunk(rules, Activity.browse(ids), today)
-            for key, value in counts.items():
-                totals[key] += value
-            self.env.invalidate_all()
-        return totals
+        return self._generate_batch(
+            rules, Activity.browse(activity_ids), today, whole_cae=True
+        )
 
     def _sync_chunk(self, rules, activities, today):
         """Sync the deadlines of these activities, or with ``activities=None``
