@@ -14,6 +14,7 @@ from . import test_cron_batches
 
 # Simplified expense forms (issue 4).
 from . import test_expense_concurrency
+from . import test_expense_race
 from . import test_expense_export
 from . import test_expense_mileage
 from . import test_expense_portal
