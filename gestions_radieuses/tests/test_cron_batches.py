@@ -233,3 +233,58 @@ class TestDocumentStatusBatches(CronBatchCase):
         self.assertEqual(read_cursor(self.env, STATUS_CURSOR_PARAM, TODAY), first[1].id)
         self.run_until_done(self.XMLID, self.refresh(2))
         self.assertEqual(set(self.documents.mapped("status")), {"expiring"})
+
+
+@tagged("post_install", "-at_install")
+class TestGenerationSkipsUnchanged(CaeCalendarCommon):
+    """The whole network's re-run skips the chunks whose inputs did not change
+    since today's last run, and only those."""
+
+    def synced_chunks(self, **kwargs):
+        Deadline = type(self.Deadline)
+        original = Deadline._sync_chunk
+        chunks = []
+
+        def spy(deadlines, rules, activities, today):
+            chunks.append(activities)
+            return original(deadlines, rules, activities, today)
+
+        with patch.object(Deadline, "_sync_chunk", spy):
+            counts = self.Deadline._generate(**kwargs)
+        return chunks, counts
+
+    def test_unchanged_chunks_skipped_changed_ones_synced(self):
+        chunks, _counts = self.synced_chunks()
+        self.assertTrue(chunks)
+        # Nothing changed: nothing synced again.
+        self.assertEqual(self.synced_chunks(), ([], ZERO))
+        # An activity changes stage (same transaction, same write date): its
+        # chunk is synced again, and its deadlines follow.
+        self.assertTrue(self.deadlines(self.rule_monthly, self.activity_a))
+        self.activity_a.stage = "candidate"
+        chunks, _counts = self.synced_chunks()
+        self.assertEqual(len(chunks), 1)
+        self.assertIn(self.activity_a, chunks[0])
+        self.assertFalse(
+            self.deadlines(self.rule_monthly, self.activity_a, state="todo")
+        )
+        # A document added: its chunk again.
+        self.add_document(self.activity_b, TODAY + timedelta(days=40))
+        chunks, _counts = self.synced_chunks()
+        self.assertEqual(len(chunks), 1)
+        self.assertIn(self.activity_b, chunks[0])
+        # A deadline removed by hand comes back.
+        deadline = self.deadlines(self.rule_staff, self.activity_b)[:1]
+        deadline.unlink()
+        chunks, counts = self.synced_chunks()
+        self.assertEqual(counts["created"], 1)
+        # A rule edited: every chunk again.
+        self.rule_monthly.day = 6
+        chunks, _counts = self.synced_chunks()
+        self.assertGreater(len(chunks), 1)
+        # Another day: everything again.
+        chunks, _counts = self.synced_chunks(today=TODAY + timedelta(days=1))
+        self.assertGreater(len(chunks), 1)
+        # Given rules (a rule's own button): never skipped.
+        chunks, _counts = self.synced_chunks(rules=self.rule_staff)
+        self.assertGreater(len(chunks), 1)

@@ -98,16 +98,23 @@ print("RESULT " + json.dumps(results))
 """
 
 
-@tagged("post_install", "-at_install")
-class TestDeadlineTwoProcesses(TransactionCase):
-    """Committed data made and removed through cursors of their own: the two
-    children must see it, and the test transaction stays out of their way."""
+class CommittedDataCase(TransactionCase):
+    """Tests of what other connections or processes see: their data is made and
+    removed through cursors of their own, committed for real, and the test
+    transaction itself writes nothing, so it stays out of their way."""
 
     def _committed(self, function):
+        """function(env) in a transaction of its own, committed."""
         with self.registry.cursor() as cr:
             result = function(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()
+            # Other connections must see it (removed again by addCleanup).
+            cr.commit()  # pylint: disable=invalid-commit
         return result
+
+
+@tagged("post_install", "-at_install")
+class TestDeadlineTwoProcesses(CommittedDataCase):
+    """The two children must see the activities: they are committed."""
 
     def setUp(self):
         super().setUp()

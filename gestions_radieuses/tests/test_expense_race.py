@@ -5,20 +5,14 @@ import time
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .test_deadline_concurrency import CommittedDataCase
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseReportRace(TransactionCase):
-    """Committed data made and removed through cursors of their own; the test
-    transaction itself writes nothing, so it stays out of the two connections'
-    way."""
-
-    def _committed(self, function):
-        with self.registry.cursor() as cr:
-            result = function(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()
-        return result
+class TestExpenseReportRace(CommittedDataCase):
+    """Two connections on one committed report (see CommittedDataCase)."""
 
     def setUp(self):
         super().setUp()
