@@ -7,8 +7,9 @@ from .common_calendar import TODAY, CaeCalendarCommon
 from .test_cron_batches import CronBatchCase
 
 
-@tagged("post_install", "-at_install")
-class TestDeadlineDigest(CaeCalendarCommon):
+class DigestCase(CaeCalendarCommon):
+    """A deadline of A due soon, one of B late, nothing for C."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -31,6 +32,9 @@ class TestDeadlineDigest(CaeCalendarCommon):
         cls.add_document(cls.activity_b, TODAY + timedelta(days=10))
         cls.Mail = cls.env["mail.mail"]
 
+
+@tagged("post_install", "-at_install")
+class TestDeadlineDigest(DigestCase):
     def send(self, today=TODAY):
         before = self.Mail.search([]).ids
         self.Deadline._cron_send_digests(today=today)
@@ -91,25 +95,10 @@ class TestDeadlineDigest(CaeCalendarCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineDigestBatches(CronBatchCase):
+class TestDeadlineDigestBatches(CronBatchCase, DigestCase):
     """The digest cron in batches of recipients (see test_cron_batches.py)."""
 
     XMLID = "gestions_radieuses.ir_cron_cae_deadline_digest"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.rule_soon = cls.create_rule(
-            {
-                "name": "Soon",
-                "recurrence": "once",
-                "date_once": TODAY + timedelta(days=3),
-                "activity_domain": repr([("id", "=", cls.activity_a.id)]),
-            }
-        )
-        cls.Deadline._generate(rules=cls.test_rules | cls.rule_soon)
-        cls.add_document(cls.activity_b, TODAY + timedelta(days=10))
-        cls.Mail = cls.env["mail.mail"]
 
     def digest(self, size):
         return lambda env: env["cae.deadline"]._cron_send_digests(batch_size=size)
