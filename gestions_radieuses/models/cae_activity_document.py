@@ -8,8 +8,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import DOCUMENT_MIMETYPES, check_uploaded_attachments
+from ..tools.cron_batches import read_cursor, write_cursor
 from ..tools.form_errors import MAX_ID, CaeFormError
 from ..tools.protected_fields import check_protected_fields
+
+# Documents whose status is refreshed per run of the cron's server action.
+STATUS_BATCH = 1000
+STATUS_CURSOR_PARAM = "gestions_radieuses.document_status_cursor"
 
 # A document is "expiring" this many days before its validity ends.
 EXPIRY_WARNING_DAYS = 30
@@ -307,12 +312,31 @@ class CaeActivityDocument(models.Model):
             )
 
     @api.model
-    def _cron_refresh_status(self):
-        """Statuses depend on today's date: move the ones that changed overnight."""
+    def _cron_refresh_status(self, batch_size=STATUS_BATCH):
+        """Statuses depend on today's date: move the ones that changed overnight.
+
+        One call is one batch of documents, in id order after the day's bookmark
+        (tools/cron_batches.py); ir.cron commits it and calls again while
+        ``_notify_progress`` reports remaining documents."""
         # One day more: the CAEs' days differ by at most one; each status is then
         # computed on its own company's day.
-        limit = self.env.company._cae_today() + timedelta(days=EXPIRY_WARNING_DAYS + 1)
-        documents = self.search(
-            [("status", "in", ("valid", "expiring")), ("date_until", "<=", limit)]
-        )
+        today = self.env.company._cae_today()
+        limit = today + timedelta(days=EXPIRY_WARNING_DAYS + 1)
+        last_id = read_cursor(self.env, STATUS_CURSOR_PARAM, today)
+        domain = [
+            ("status", "in", ("valid", "expiring")),
+            ("date_until", "<=", limit),
+            ("id", ">", last_id),
+        ]
+        documents = self.search(domain, order="id", limit=batch_size)
+        remaining = 0
+        if len(documents) == batch_size:
+            remaining = self.search_count([*domain[:2], ("id", ">", documents[-1].id)])
         documents._compute_status()
+        write_cursor(
+            self.env,
+            STATUS_CURSOR_PARAM,
+            today,
+            documents[-1].id if remaining else None,
+        )
+        self.env["ir.cron"]._notify_progress(done=len(documents), remaining=remaining)

@@ -6,15 +6,19 @@ the deadlines in a few set-based SQL statements (no query per activity).
 (``_generate``). The date arithmetic itself is in ``tools/calendar_dates.py``.
 """
 
+import hashlib
 import logging
+import time
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from psycopg2.errors import SerializationFailure
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.calendar_dates import adjust, due_periods, horizon_end
+from ..tools.cron_batches import may_commit, next_ids, read_cursor, write_cursor
 from .cae_deadline_rule import RELATIVE
 
 _logger = logging.getLogger(__name__)
@@ -24,6 +28,70 @@ INSERT_BATCH = 5000
 # Activities whose deadlines are computed and written together when the whole
 # network is generated: memory stays flat whatever the number of activities.
 SYNC_CHUNK = 250
+# Activities generated per run of the cron's server action: ir.cron commits after
+# each run and runs it again while _notify_progress reports remaining work.
+CRON_BATCH = 1000
+# The cron's bookmark (tools/cron_batches.py).
+CURSOR_PARAM = "gestions_radieuses.deadline_generation_cursor"
+# Attempts of a batch that meets a concurrent generator (see _generate_retrying).
+SERIALIZATION_RETRIES = 5
+
+
+class CaeDeadlineSyncState(models.Model):
+    """What the whole network's generation saw, per chunk of activities, when it
+    last synced it today (see ``cae.deadline._generate_batch``)."""
+
+    _name = "cae.deadline.sync.state"
+    _description = "Deadline generation: inputs of today's last run"
+    _log_access = False
+
+    chunk_key = fields.Char(required=True)
+    day = fields.Date(required=True)
+    fingerprint = fields.Char(required=True)
+
+    _sql_constraints = [
+        ("chunk_key_uniq", "UNIQUE(chunk_key)", "One state per chunk of activities.")
+    ]
+
+    @api.model
+    def _chunk_key(self, chunk):
+        if chunk is None:
+            return "whole CAE"
+        ids = ",".join(map(str, chunk.ids))
+        return hashlib.md5(ids.encode(), usedforsecurity=False).hexdigest()
+
+    @api.model
+    def _last_run(self, today, forget_older=False):
+        """{chunk key: fingerprint} of today's last run; with ``forget_older``,
+        other days' are removed first (they can never match again)."""
+        if forget_older:
+            self.env.cr.execute(
+                SQL("DELETE FROM cae_deadline_sync_state WHERE day != %s", today)
+            )
+        self.env.cr.execute(
+            SQL(
+                "SELECT chunk_key, fingerprint FROM cae_deadline_sync_state "
+                "WHERE day = %s",
+                today,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _remember(self, key, today, fingerprint):
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO cae_deadline_sync_state (chunk_key, day, fingerprint)
+                VALUES (%s, %s, %s)
+                ON CONFLICT (chunk_key)
+                DO UPDATE SET day = EXCLUDED.day, fingerprint = EXCLUDED.fingerprint
+                """,
+                key,
+                today,
+                fingerprint,
+            )
+        )
 
 
 class CaeDeadline(models.Model):
@@ -33,10 +101,144 @@ class CaeDeadline(models.Model):
     _inherit = "cae.deadline"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _cron_generate(self):
+    def _cron_generate(self, batch_size=CRON_BATCH):
+        """Generate the next ``batch_size`` activities of the network, in id order.
+
+        One call is one batch: ir.cron commits after it and calls again while
+        ``_notify_progress`` reports remaining activities (a new run is scheduled at
+        once after ten). The bookmark (the day and the last activity id done) is
+        written in the batch's own transaction: a process killed mid-run loses the
+        batch under way only, and the next run goes on from the bookmark. A new day
+        starts over from the first activity (the horizon moved). The deadlines of the
+        whole CAE (no activity) go with the first batch.
+        """
+        today = self._today()
+        last_id = read_cursor(self.env, CURSOR_PARAM, today)
+        batch, remaining = next_ids(self.env, "cae_activity", last_id, batch_size)
         rules = self.env["cae.deadline.rule"].sudo().search([("active", "=", True)])
-        counts = self._generate(rules=rules)
-        _logger.info("CAE deadlines generated: %s", counts)
+        activities = self.env["cae.activity"].with_context(active_test=False)
+        counts = self._generate_retrying(
+            rules, activities.browse(batch), today, whole_cae=not last_id
+        )
+        write_cursor(self.env, CURSOR_PARAM, today, batch[-1] if remaining else None)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        _logger.info(
+            "CAE deadlines generated for %s activities (%s left): %s",
+            len(batch),
+            remaining,
+            counts,
+        )
+        return counts
+
+    @api.model
+    def _generate_retrying(self, rules, activities, today, whole_cae=False):
+        """Generate these activities (and the whole CAE's deadlines with
+        ``whole_cae``), starting the transaction again if a concurrent generator
+        wrote the same deadlines first.
+
+        PostgreSQL refuses ``INSERT ... ON CONFLICT DO NOTHING`` under REPEATABLE
+        READ when the conflicting row was committed by a transaction the snapshot
+        does not see (SerializationFailure): the retry, with a new snapshot, sees
+        that row and skips it. Only where the transaction may be ended (see
+        ``may_commit``): in tests the error is raised.
+        """
+        rules = rules.sudo().with_context(active_test=False)
+        for attempt in range(SERIALIZATION_RETRIES):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    return self._generate_batch(
+                        rules, activities, today, whole_cae, skip_unchanged=True
+                    )
+            except SerializationFailure:
+                if not may_commit(self.env) or attempt == SERIALIZATION_RETRIES - 1:
+                    raise
+                _logger.info(
+                    "CAE deadlines: a concurrent generator wrote first, retrying"
+                )
+                # The snapshot is the transaction's: only a new one sees the rows.
+                self.env.cr.rollback()
+                time.sleep(0.1 * (attempt + 1))
+        return {}  # unreachable: the last attempt returns or raises
+
+    def _generate_batch(
+        self, rules, activities, today, whole_cae, skip_unchanged=False
+    ):
+        """Sync these activities a chunk at a time (the whole CAE's deadlines
+        first with ``whole_cae``).
+
+        With ``skip_unchanged`` (``rules`` are then all the active ones), a chunk
+        whose inputs are those the last run left today is skipped: same day, same
+        rules and companies, same activities, documents and interviews, same
+        deadlines (see ``_inputs_fingerprint``). Deadlines follow the day, so the
+        first run of a day computes everything again.
+        """
+        deadlines = self.sudo()
+        self.env.flush_all()
+        totals = {"created": 0, "moved": 0, "cancelled": 0}
+        chunks = [None] if whole_cae else []
+        chunks += list(split_every(SYNC_CHUNK, activities.ids, activities.browse))
+        State = self.env["cae.deadline.sync.state"].sudo()
+        last_run = (
+            State._last_run(today, forget_older=whole_cae) if skip_unchanged else {}
+        )
+        for chunk in chunks:
+            if skip_unchanged:
+                key = State._chunk_key(chunk)
+                if key in last_run and last_run[key] == deadlines._inputs_fingerprint(
+                    rules, chunk, today
+                ):
+                    continue
+            counts = deadlines._sync_chunk(rules, chunk, today)
+            for key_, value in counts.items():
+                totals[key_] += value
+            if skip_unchanged:
+                State._remember(
+                    key, today, deadlines._inputs_fingerprint(rules, chunk, today)
+                )
+            if chunk is not None:  # memory stays flat: forget the chunk's records
+                self.env.invalidate_all()
+        return totals
+
+    def _inputs_fingerprint(self, rules, chunk, today):
+        """What the deadlines of this chunk (``None``: the whole CAE's) follow, in
+        one string: the day, and the row versions (PostgreSQL's ``ctid``, new at
+        every insert or update, even within one transaction) of the rules and
+        their companies, the activities, their documents and interviews, and the
+        deadlines themselves; counts show removals. A rule's filter reading other
+        models than these is followed the next day."""
+        ids = chunk.ids if chunk is not None else []
+
+        def versions(table, where):
+            return SQL(
+                "(SELECT count(*) || '@' || "
+                "coalesce(md5(string_agg(ctid::text, ',' ORDER BY ctid)), '') "
+                "FROM %s WHERE %s)",
+                SQL.identifier(table),
+                where,
+            )
+
+        activity_filter = SQL("activity_id = ANY(%s)", ids)
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s, %s, %s, %s, %s",
+                versions("cae_deadline_rule", SQL("id = ANY(%s)", rules.ids)),
+                versions("res_company", SQL("id = ANY(%s)", rules.company_id.ids)),
+                versions("cae_activity", SQL("id = ANY(%s)", ids)),
+                versions("cae_activity_document", activity_filter),
+                versions("cae_accompaniment", activity_filter),
+                versions(
+                    "cae_deadline",
+                    SQL(
+                        "rule_id = ANY(%s) AND %s",
+                        rules.ids,
+                        activity_filter
+                        if chunk is not None
+                        else SQL("activity_id IS NULL"),
+                    ),
+                ),
+            )
+        )
+        return "|".join([str(today), *self.env.cr.fetchone()])
 
     @api.model
     def _generate(self, rules=None, activities=None, today=None):
@@ -49,16 +251,19 @@ class CaeDeadline(models.Model):
 
         Concurrency: rows are written with INSERT ... ON CONFLICT DO NOTHING against
         the unique index on (rule, activity, period), so the database itself refuses
-        a duplicate, whatever runs at the same moment. A second worker inserting the
-        same row waits for the first one's transaction; under Odoo's REPEATABLE READ
-        isolation it then fails with a serialization error, which Odoo retries for
-        an HTTP request (the cron simply runs again the next day) and the retry sees
-        the rows and skips them. This was preferred to a savepoint-and-retry loop:
-        one statement per batch, no per-row exception handling, and no window in
-        which a duplicate could exist. Queries: a few per rule (and, for the whole
-        network, per chunk of SYNC_CHUNK activities), none per activity.
+        a duplicate, whatever runs at the same moment. A second transaction inserting
+        the same row waits for the first one; once the first commits, PostgreSQL
+        does not let the second skip a row its REPEATABLE READ snapshot cannot see:
+        the second fails with a SerializationFailure (nothing of it is written).
+        Odoo retries that error for an HTTP request; the cron retries its batch in a
+        new transaction (``_generate_retrying``), which sees the rows and skips them
+        (tests/test_deadline_concurrency.py runs two processes). This was preferred to
+        locking: one statement per batch, no lock held across activities, and no
+        window in which a duplicate could exist. Queries: a few per rule (and, for
+        the whole network, per chunk of SYNC_CHUNK activities), none per activity.
         """
         Rule = self.env["cae.deadline.rule"].sudo()
+        all_active = rules is None
         if rules is None:
             rules = Rule.search([("active", "=", True)])
         rules = rules.sudo().with_context(active_test=False)
@@ -66,25 +271,33 @@ class CaeDeadline(models.Model):
             activities = activities.sudo()
             if not activities:
                 return {"created": 0, "moved": 0, "cancelled": 0}
-        return self.sudo()._sync(rules, activities, today or self._today())
+        # All the active rules for the whole network (the cron's call, the
+        # benchmark's): chunks whose inputs did not change since today's last run
+        # are skipped.
+        return self.sudo()._sync(
+            rules,
+            activities,
+            today or self._today(),
+            skip_unchanged=all_active and activities is None,
+        )
 
-    def _sync(self, rules, activities, today):
-        self.env.flush_all()
+    def _sync(self, rules, activities, today, skip_unchanged=False):
         if activities is not None:
+            self.env.flush_all()
             return self._sync_chunk(rules, activities, today)
         # The whole network: deadlines of the whole CAE (no activity) first, then
         # every activity, archived ones too (their to-do deadlines are cancelled),
         # a chunk at a time, so that memory does not grow with the network.
-        totals = self._sync_chunk(rules, None, today)
         self.env.cr.execute(SQL("SELECT id FROM cae_activity ORDER BY id"))
         activity_ids = [row[0] for row in self.env.cr.fetchall()]
         Activity = self.env["cae.activity"].with_context(active_test=False)
-        for ids in split_every(SYNC_CHUNK, activity_ids):
-            counts = self._sync_chunk(rules, Activity.browse(ids), today)
-            for key, value in counts.items():
-                totals[key] += value
-            self.env.invalidate_all()
-        return totals
+        return self._generate_batch(
+            rules,
+            Activity.browse(activity_ids),
+            today,
+            whole_cae=True,
+            skip_unchanged=skip_unchanged,
+        )
 
     def _sync_chunk(self, rules, activities, today):
         """Sync the deadlines of these activities, or with ``activities=None``

@@ -10,9 +10,12 @@ from . import test_calendar_portal
 from . import test_deadline_access
 from . import test_deadline_digest
 from . import test_deadline_generation
+from . import test_deadline_concurrency
+from . import test_cron_batches
 
 # Simplified expense forms (issue 4).
 from . import test_expense_concurrency
+from . import test_expense_race
 from . import test_expense_export
 from . import test_expense_mileage
 from . import test_expense_portal

@@ -1,12 +1,15 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
 from .common_calendar import TODAY, CaeCalendarCommon
+from .test_cron_batches import CronBatchCase
 
 
-@tagged("post_install", "-at_install")
-class TestDeadlineDigest(CaeCalendarCommon):
+class DigestCase(CaeCalendarCommon):
+    """A deadline of A due soon, one of B late, nothing for C."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -29,6 +32,9 @@ class TestDeadlineDigest(CaeCalendarCommon):
         cls.add_document(cls.activity_b, TODAY + timedelta(days=10))
         cls.Mail = cls.env["mail.mail"]
 
+
+@tagged("post_install", "-at_install")
+class TestDeadlineDigest(DigestCase):
     def send(self, today=TODAY):
         before = self.Mail.search([]).ids
         self.Deadline._cron_send_digests(today=today)
@@ -86,3 +92,92 @@ class TestDeadlineDigest(CaeCalendarCommon):
         self.assertIn("À venir", mail_a.body_html)
         self.assertIn("Your deadlines", mail_b.subject)
         self.assertIn("Late", mail_b.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestDeadlineDigestBatches(CronBatchCase, DigestCase):
+    """The digest cron in batches of recipients (see test_cron_batches.py)."""
+
+    XMLID = "gestions_radieuses.ir_cron_cae_deadline_digest"
+
+    def digest(self, size):
+        return lambda env: env["cae.deadline"]._cron_send_digests(batch_size=size)
+
+    def new_mails(self, function):
+        before = self.Mail.search([]).ids
+        function()
+        return self.Mail.search([("id", "not in", before)])
+
+    def recipients(self, mails):
+        return sorted(mails.recipient_ids.ids)
+
+    def test_batches_send_what_one_run_sends(self):
+        def one_run():
+            return self.recipients(
+                self.new_mails(lambda: self.run_batch(self.XMLID, self.digest(1000)))
+            )
+
+        expected = self.rolled_back(one_run)
+        ours = {self.partner_a.id, self.partner_b.id, self.advisor.partner_id.id}
+        self.assertLessEqual(ours, set(expected))
+        calls = []
+        mails = self.new_mails(
+            lambda: calls.append(self.run_until_done(self.XMLID, self.digest(1)))
+        )
+        self.assertEqual(calls, [len(expected)])
+        # One mail per recipient, the same recipients as one run.
+        self.assertEqual(len(mails), len(expected))
+        self.assertEqual(self.recipients(mails), expected)
+        # Nothing more the same day.
+        self.assertFalse(
+            self.new_mails(lambda: self.run_batch(self.XMLID, self.digest(1)))
+        )
+
+    def test_failure_mid_run_loses_nothing_done(self):
+        Deadline = type(self.Deadline)
+        original = Deadline._digest_mail_values
+        batches = []
+
+        def killed_on_second_batch(deadline, partner, *args):
+            batches.append(partner)
+            if len(batches) == 2:
+                raise RuntimeError("worker killed")
+            return original(deadline, partner, *args)
+
+        with patch.object(Deadline, "_digest_mail_values", killed_on_second_batch):
+            first = self.new_mails(lambda: self.run_batch(self.XMLID, self.digest(1)))
+            with self.assertRaises(RuntimeError):
+                self.run_batch(self.XMLID, self.digest(1))
+        self.assertEqual(first.recipient_ids, batches[0])
+        # The failed batch left no mail and no record: it is sent by the next run.
+        Sent = self.env["cae.deadline.digest.sent"]
+        self.assertFalse(Sent.search([("partner_id", "=", batches[1].id)]))
+        rest = self.new_mails(lambda: self.run_until_done(self.XMLID, self.digest(1)))
+        self.assertIn(batches[1], rest.recipient_ids)
+        self.assertNotIn(batches[0], rest.recipient_ids)
+        self.assertEqual(len(rest), len(rest.recipient_ids))
+
+    def test_not_sent_twice_for_the_same_period(self):
+        first = self.new_mails(lambda: self.run_batch(self.XMLID, self.digest(1000)))
+        self.assertIn(self.partner_a, first.recipient_ids)
+        Sent = self.env["cae.deadline.digest.sent"]
+        self.assertEqual(
+            Sent.search([("partner_id", "=", self.partner_a.id)]).mapped("period"),
+            [TODAY],
+        )
+        # A retry of the committed batch that lost its last-sent dates (a crash
+        # between two statements, a second run at the same moment): the record of
+        # the period says it was sent.
+        self.partner_a.sudo().cae_digest_last_sent = False
+        self.partner_b.sudo().cae_digest_last_sent = False
+        self.advisor.partner_id.sudo().cae_staff_digest_last_sent = False
+        self.assertFalse(
+            self.new_mails(lambda: self.run_batch(self.XMLID, self.digest(1000)))
+        )
+        self.assertEqual(Sent._claim("entrepreneur", TODAY, [self.partner_a.id]), set())
+        # The next period is another digest.
+        self.partner_a.cae_digest_frequency = "daily"
+        self.assertEqual(
+            Sent._claim("entrepreneur", TODAY + timedelta(days=1), [self.partner_a.id]),
+            {self.partner_a.id},
+        )
