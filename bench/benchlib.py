@@ -21,6 +21,14 @@ import time
 
 import psutil
 
+# Seeding writes no chatter, tracking, follower or invitation e-mail.
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.environ.get("BENCH_OUT") or os.path.join(BENCH_DIR, "out")
 

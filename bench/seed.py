@@ -48,13 +48,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-QUIET = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-    "no_reset_password": True,
-}
 
 
 def chunks(items, size=BATCH):
@@ -99,7 +92,7 @@ def copy_rows(cr, table, alias, *, overrides, from_where, params):
 
 
 def seed_users(env, scale):
-    Users = env["res.users"].with_context(**QUIET)
+    Users = env["res.users"].with_context(**benchlib.QUIET)
     ref = env.ref
     staff = Users.create(
         [
@@ -144,7 +137,7 @@ def seed_users(env, scale):
 
 
 def seed_activities(env, advisors, entrepreneurs):
-    Activity = env["cae.activity"].with_context(**QUIET)
+    Activity = env["cae.activity"].with_context(**benchlib.QUIET)
     activities = env["cae.activity"]
     users = list(entrepreneurs)
     today = date.today()
@@ -169,7 +162,7 @@ def seed_activities(env, advisors, entrepreneurs):
 
 
 def seed_documents(env, activities):
-    Document = env["cae.activity.document"].with_context(**QUIET)
+    Document = env["cae.activity.document"].with_context(**benchlib.QUIET)
     ref = env.ref
     liability = ref("gestions_radieuses.document_type_liability_insurance").id
     vehicle = ref("gestions_radieuses.document_type_vehicle_insurance").id
@@ -258,7 +251,7 @@ def seed_template_expenses(env, activity):
                         "amount_total": round(7.5 + (n * 13.37) % 190, 2),
                     }
                 )
-    lines = env["cae.expense.line"].with_context(**QUIET).create(vals_list)
+    lines = env["cae.expense.line"].with_context(**benchlib.QUIET).create(vals_list)
     receipts = lines.filtered(lambda line: not line.is_mileage)
     env["ir.attachment"].create(
         [
@@ -406,12 +399,12 @@ def set_report_states(env, template):
 def seed_project_peer(env, user, task_count):
     project = (
         env["project.project"]
-        .with_context(**QUIET)
+        .with_context(**benchlib.QUIET)
         .create({"name": "Bench peer project", "privacy_visibility": "portal"})
     )
     tasks = (
         env["project.task"]
-        .with_context(**QUIET)
+        .with_context(**benchlib.QUIET)
         .create(
             [
                 {"name": f"Task {n + 1:04d}", "project_id": project.id}
@@ -432,7 +425,7 @@ def main():
     args, odoo_argv = benchlib.parse_args(__doc__, add_arguments)
     started = time.perf_counter()
     with benchlib.odoo_env(odoo_argv) as superuser_env:
-        env = superuser_env(context=QUIET)
+        env = superuser_env(context=benchlib.QUIET)
         advisors, entrepreneurs = seed_users(env, args.scale)
         activities = seed_activities(env, advisors, entrepreneurs)
         seed_documents(env, activities)

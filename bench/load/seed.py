@@ -21,13 +21,6 @@ from dateutil.relativedelta import relativedelta
 PASSWORD = "load-rush-2026"
 ACCOUNTANTS = 3
 TASKS_PER_ENTREPRENEUR = 10
-QUIET = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-    "no_reset_password": True,
-}
 
 
 def add_arguments(parser):
@@ -38,7 +31,7 @@ def add_arguments(parser):
 def main():
     args, odoo_argv = benchlib.parse_args(__doc__, add_arguments)
     with benchlib.odoo_env(odoo_argv) as superuser_env:
-        env = superuser_env(context=QUIET)
+        env = superuser_env(context=benchlib.QUIET)
         company = env.company
         portal = env.ref("base.group_portal")
         accountant_group = env.ref("gestions_radieuses.group_accountant")
