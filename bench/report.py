@@ -131,7 +131,11 @@ def rows_of(data):
     if peer and gen:
         rows.append(
             (
-                "Peer: calendar recurrences, same number",
+                "Peer: calendar recurrences, same number"
+                if peer.get("sampled_activities", data["seed"]["activities"])
+                >= data["seed"]["activities"]
+                else f"Peer: calendar recurrences, sampled on "
+                f"{num(peer['sampled_activities'])} activities (rate compared)",
                 f"{num(peer['items'])} occurrences",
                 sec(peer["median_s"]),
                 sec(peer["p95_s"]),

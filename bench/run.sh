@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=2] [PROFILE=1]
+# `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=2] [CALENDAR_SAMPLE=1000] [PROFILE=1]
 #  [MEASURES=generation,peers,http]` (a subset of the three groups of measures; the
 #  table then has only their rows and the run is not written to bench/results/).
 #
@@ -19,6 +19,8 @@ scale=${SCALE:-1000}
 reps=${REPS:-5}
 http_reps=${HTTP_REPS:-30}
 calendar_reps=${CALENDAR_REPS:-2}
+# The calendar peer on at most this many activities (its rate is what is compared).
+calendar_sample=${CALENDAR_SAMPLE:-1000}
 measures=${MEASURES:-generation,peers,http}
 wants() { [[ ",$measures," == *",$1,"* ]]; }
 profile=()
@@ -66,7 +68,7 @@ fi
 if wants peers; then
 step "Peer: calendar recurrences; batch approval; accounting export"
 "$PYTHON" bench/measure.py --ops calendar,approval,export --reps "$reps" \
-    --calendar-reps "$calendar_reps" "${profile[@]}" -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
+    --calendar-reps "$calendar_reps" --calendar-sample "$calendar_sample" "${profile[@]}" -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
 fi
 
 if wants http; then
