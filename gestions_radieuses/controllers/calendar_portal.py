@@ -7,6 +7,7 @@ from odoo.http import request
 from odoo.tools import consteq
 
 from ..models.cae_deadline_feed import DONE_DAYS
+from ..tools.form_errors import typed_id
 from .portal import CaePortal
 
 # The portal page shows what is late and what is due within this many days.
@@ -164,9 +165,10 @@ class CaeCalendarPortal(CaePortal):
     def _cae_feed_partner(self, token):
         """The partner whose token this is, or 404: wrong, revoked or malformed."""
         partner_id, _sep, secret = (token or "").partition("-")
-        if not partner_id.isdigit() or not secret:
+        partner_id = typed_id(partner_id)
+        if not partner_id or not secret:
             raise NotFound()
-        partner = request.env["res.partner"].sudo().browse(int(partner_id)).exists()
+        partner = request.env["res.partner"].sudo().browse(partner_id).exists()
         if (
             not partner
             or not partner.active

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import DOCUMENT_MIMETYPES, check_uploaded_attachments
 from ..tools.cron_batches import read_cursor, write_cursor
-from ..tools.form_errors import MAX_ID, CaeFormError
+from ..tools.form_errors import CaeFormError, typed_id
 from ..tools.protected_fields import check_protected_fields
 
 # Documents whose status is refreshed per run of the cron's server action.
@@ -156,8 +156,8 @@ class CaeActivityDocument(models.Model):
         """The activity (sudo) if the caller may send it a document."""
         user = self.env.user
         activity = self.env["cae.activity"]
-        if isinstance(activity_id, int) and 0 < activity_id <= MAX_ID:
-            activity = activity.browse(activity_id).exists()
+        if typed_id(activity_id):
+            activity = activity.browse(typed_id(activity_id)).exists()
         if not activity:
             raise AccessError(self.env._("This activity does not exist."))
         # Portal record rules: only the activity's entrepreneurs read it.
@@ -180,9 +180,8 @@ class CaeActivityDocument(models.Model):
         """({field: value}, {form field: error}) from what the form sent."""
         errors = {}
         doc_type = self.env["cae.document.type"]
-        if isinstance(type_id, str) and type_id.isdigit():
-            type_id = int(type_id)
-        if isinstance(type_id, int) and 0 < type_id <= MAX_ID:
+        type_id = typed_id(type_id)
+        if type_id:
             doc_type = doc_type.sudo().browse(type_id).exists()
         if not doc_type or not doc_type.active:
             errors["type_id"] = self.env._("Choose what kind of document this is.")

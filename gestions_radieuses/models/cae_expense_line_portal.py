@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 
 from ..tools import RECEIPT_MIMETYPES, check_upload
-from ..tools.form_errors import MAX_ID, CaeFormError
+from ..tools.form_errors import MAX_ID, CaeFormError, typed_id
 from ..tools.uploads import upload_max_mb
 from .cae_expense_line import MAX_LINE_AMOUNT, MAX_RECEIPTS_PER_LINE
 
@@ -53,6 +53,15 @@ class CaeExpenseLine(models.Model):
                 self.env._("You can only enter expenses for your own activity.")
             )
         activity.with_user(user).check_access("read")
+        # Like documents: once the entrepreneur has left, the support team settles
+        # what remains.
+        if not activity.sudo().active:
+            raise UserError(
+                self.env._(
+                    "This activity is closed: ask your support team for the "
+                    "expenses that remain."
+                )
+            )
 
     def _portal_check_line(self):
         """One line of the caller's activity, in a report still open to changes."""
@@ -83,11 +92,14 @@ class CaeExpenseLine(models.Model):
     def _portal_date(self, value):
         """A date from a caller's value (YYYY-MM-DD), or a clear error."""
         try:
-            return fields.Date.to_date(value)
+            day = fields.Date.to_date(value)
         except (TypeError, ValueError):
+            day = None
+        if not day:
             raise ValidationError(
                 self.env._("Enter the date as a day of the calendar (YYYY-MM-DD).")
-            ) from None
+            )
+        return day
 
     def _portal_line_values(
         self,
@@ -120,7 +132,8 @@ class CaeExpenseLine(models.Model):
                 amount_total, self.env._("The amount")
             )
         if vat_rate is not None:
-            if vat_rate not in dict(self._fields["vat_rate"].selection):
+            rates = dict(self._fields["vat_rate"].selection)
+            if not isinstance(vat_rate, str) or vat_rate not in rates:
                 raise ValidationError(self.env._("Choose one of the VAT rates."))
             vals["vat_rate"] = vat_rate
         if amount_vat is not None:
@@ -246,6 +259,7 @@ class CaeExpenseLine(models.Model):
 
     def portal_add_receipts(self, receipts):
         """An entrepreneur adds receipts, [(file name, content)], to their line."""
+        self._portal_check_line()
         self._attach_receipts(receipts)
         return True
 
@@ -295,7 +309,7 @@ class CaeExpenseLine(models.Model):
         value = str(value or "").strip()
         if not value:
             return self.env[model_name]
-        record = self._portal_browse(model_name, int(value) if value.isdigit() else 0)
+        record = self._portal_browse(model_name, typed_id(value))
         # Another entrepreneur's record and a missing one answer the same.
         if not record.search_count([("id", "=", record.id)]):
             raise MissingError(self.env._("This record does not exist."))
@@ -365,7 +379,7 @@ class CaeExpenseLine(models.Model):
             )
         else:
             vals["amount_total"] = float(amount.replace(",", "."))
-        if form.get("vat_rate") in dict(self._fields["vat_rate"].selection):
+        if str(form.get("vat_rate")) in dict(self._fields["vat_rate"].selection):
             vals["vat_rate"] = form["vat_rate"]
 
     @api.model

@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import format_date
 
+from ..tools.protected_fields import check_protected_fields
+
 EDITABLE_STATES = ("draft", "refused")
 # Approved reports with money due either way: paid, partly paid or settled.
 PAYABLE_STATES = ("approved", "partial", "paid")
@@ -35,6 +37,8 @@ PROTECTED_FIELDS = {
     "amount_residual",
     "distance_km",
 }
+# What a report is created with; the rest comes from the sequence and the workflow.
+CREATE_FIELDS = {"activity_id", "date"}
 
 
 class CaeExpenseReport(models.Model):
@@ -285,6 +289,9 @@ class CaeExpenseReport(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # A report starts as a draft of its activity and month, whoever calls:
+            # no state, amount, name or signature given at birth.
+            check_protected_fields(self, vals, owned=PROTECTED_FIELDS - CREATE_FIELDS)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].sudo().next_by_code("cae.expense.report")
@@ -305,6 +312,9 @@ class CaeExpenseReport(models.Model):
                     "register a payment, export) to change its state."
                 )
             )
+        # Related and computed values (the entrepreneur, the company) follow the
+        # activity; written here, they would write through to it.
+        check_protected_fields(self, vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -429,6 +439,13 @@ class CaeExpenseReport(models.Model):
                 if not report.activity_id._cae_is_member(user):
                     raise AccessError(
                         self.env._("You can only submit your own expense reports.")
+                    )
+                if not report.activity_id.active:
+                    raise UserError(
+                        self.env._(
+                            "This activity is closed: ask your support team for "
+                            "the expenses that remain."
+                        )
                     )
         elif not self.env.su and not (
             user.has_group("gestions_radieuses.group_advisor")

@@ -1,4 +1,4 @@
-"""What an outside tester playing a hostile entrepreneur got through (issue 8).
+"""What outside testers playing a hostile entrepreneur got through (issues 8, 12).
 
 Over JSON-RPC with the demo logins, nothing of another entrepreneur's leaked or
 changed; these did: absurd amounts on one's own expense, Python errors (with their
@@ -27,8 +27,10 @@ CLEAN_ERRORS = (
 )
 
 
-@tagged("post_install", "-at_install")
-class TestPortalInput(CaeExpenseCommon, CaeHttpMixin, HttpCase):
+class PortalInputCase(CaeExpenseCommon, CaeHttpMixin, HttpCase):
+    """Entrepreneur A logged in, with one expense; calls that must be refused
+    with a message and leave nothing behind."""
+
     def setUp(self):
         super().setUp()
         self.line_a = self._line(user=self.entrepreneur_a, amount_total=20.0)
@@ -52,6 +54,9 @@ class TestPortalInput(CaeExpenseCommon, CaeHttpMixin, HttpCase):
         self.assertEqual(self.Line.search_count([]), lines)
         self.assertEqual(self.line_a.amount_total, amount)
 
+
+@tagged("post_install", "-at_install")
+class TestPortalInput(PortalInputCase):
     def test_absurd_amounts_refused(self):
         """1e15 € on one's own expense was accepted, then submitted."""
         for amount in (1e15, 100000.01):
@@ -146,3 +151,119 @@ class TestPortalInput(CaeExpenseCommon, CaeHttpMixin, HttpCase):
             )
         )
         self.assertEqual(Document.search_count([]), count + 1)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalInputSecondPass(PortalInputCase):
+    """The second outside test, after the refactor of issue 12: an entrepreneur who
+    had left still claimed expenses; an accountant created reports already refused
+    or approved, and moved a report to another entrepreneur; a few typed values
+    still ended in a Python error."""
+
+    def test_left_entrepreneur_claims_nothing(self):
+        report = self._line(user=self.entrepreneur_a, amount_total=30.0).report_id
+        self.activity_a.action_archive()
+        self.env.invalidate_all()
+        self._assert_refused_cleanly(
+            "cae.expense.line",
+            "portal_add_expense",
+            [self.activity_a.id, self.cat_supplies.id],
+            {"amount_total": 12.0},
+        )
+        self._assert_refused_cleanly(
+            "cae.expense.line",
+            "portal_correct_expense",
+            [self.line_a.ids],
+            {"amount_total": 99.0},
+        )
+        self._assert_refused_cleanly(
+            "cae.expense.line", "portal_remove_expense", [self.line_a.ids]
+        )
+        self.assertIn(
+            self._call("cae.expense.report", "action_submit", [report.ids]),
+            CLEAN_ERRORS,
+        )
+        self.assertEqual(report.state, "draft")
+
+    def test_report_born_a_draft(self):
+        Report = self.Report.with_user(self.accountant)
+        count = Report.search_count([])
+        for forged in (
+            {"state": "approved"},
+            {"state": "refused", "refusal_reason": "forged"},
+            {"amount_repaid": 100.0},
+            {"approved_by_id": self.accountant.id},
+            {"exported": True},
+            {"name": "NDF/FORGED"},
+            {"entrepreneur_id": self.partner_b.id},
+        ):
+            with self.assertRaises(Exception, msg=str(forged)) as caught:
+                Report.create(
+                    {"activity_id": self.activity_b.id, "date": "2026-07-01", **forged}
+                )
+            self.assertIn(type(caught.exception).__name__, ("AccessError", "UserError"))
+        self.assertEqual(Report.search_count([]), count)
+        # What a report is made of is still accepted.
+        report = Report.create(
+            {"activity_id": self.activity_b.id, "date": "2026-07-01"}
+        )
+        self.assertEqual(report.state, "draft")
+
+    def test_report_stays_with_its_entrepreneur(self):
+        report = self.line_a.report_id.with_user(self.accountant)
+        with self.assertRaises(Exception) as caught:
+            report.write({"entrepreneur_id": self.partner_b.id})
+        self.assertEqual(type(caught.exception).__name__, "AccessError")
+        self.assertEqual(report.entrepreneur_id, self.partner_a)
+        self.assertEqual(self.activity_a.entrepreneur_id, self.partner_a)
+
+    def test_typed_values_of_every_kind_get_a_message(self):
+        for kwargs in (
+            {"date": ""},
+            {"date": False},
+            {"vat_rate": ["20"]},
+            {"vat_rate": {"x": 1}},
+        ):
+            self._assert_refused_cleanly(
+                "cae.expense.line", "portal_correct_expense", [self.line_a.ids], kwargs
+            )
+        self._assert_refused_cleanly(
+            "cae.expense.line",
+            "portal_add_expense",
+            [self.activity_a.id, self.cat_supplies.id],
+            {"amount_total": 10, "vat_rate": ["20"]},
+        )
+        line_2 = self._line(user=self.entrepreneur_a, amount_total=3.0)
+        content = base64.b64encode(PDF_BYTES).decode()
+        self._assert_refused_cleanly(
+            "cae.expense.line",
+            "portal_add_receipts",
+            [(self.line_a | line_2).ids, [["a.pdf", content]]],
+        )
+        # "²" is a digit to Python, not an id.
+        documents = self.env["cae.activity.document"].search_count([])
+        error = self._call(
+            "cae.activity.document",
+            "cae_portal_upload",
+            [self.activity_a.id, "²", content, "a.pdf"],
+        )
+        self.assertIn(error, CLEAN_ERRORS)
+        self.assertEqual(self.env["cae.activity.document"].search_count([]), documents)
+
+    def test_forms_answer_unicode_digits_without_error(self):
+        response = self._post(
+            "/my/expenses/new",
+            {
+                "activity_id": "²",
+                "category_id": str(self.cat_supplies.id),
+                "amount_total": "10",
+                "date": str(self.today),
+            },
+        )
+        self.assertIn(response.status_code, (400, 404))
+        response = self._post(
+            f"/my/activities/{self.activity_a.id}/documents",
+            {"type_id": "²"},
+            files={"file": ("a.pdf", PDF_BYTES, "application/pdf")},
+        )
+        self.assertEqual(response.status_code, 400)
