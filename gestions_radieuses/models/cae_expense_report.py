@@ -357,15 +357,17 @@ class CaeExpenseReport(models.Model):
     def _lock(self, share=False):
         """Lock the reports' rows so two people cannot act on them at once.
 
-        Transitions take an exclusive lock without waiting (the second person gets a
-        clear message); line changes take a shared lock and wait for a transition to
-        end. Under Odoo's repeatable-read isolation, a change committed meanwhile
-        makes the request retry, so the state checked below is always current.
+        Transitions take an exclusive lock, line changes a shared one (several
+        lines of one report change at once), neither waiting: the second person
+        gets a clear message at once, and no worker sits waiting on a lock during
+        the month-end rush. Under Odoo's repeatable-read isolation, a change
+        committed meanwhile makes the request retry, so the state checked below is
+        always current.
         """
         if not self.ids:
             return
         self.flush_recordset()
-        mode = SQL("FOR SHARE") if share else SQL("FOR UPDATE NOWAIT")
+        mode = SQL("FOR SHARE NOWAIT") if share else SQL("FOR UPDATE NOWAIT")
         try:
             # A busy row is expected here, not a bad query worth an error log.
             with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
