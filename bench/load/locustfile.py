@@ -37,11 +37,22 @@ REPORT_URL = re.compile(r"/my/expenses/(\d+)\?done=")
 STATE = {"next": 0, "done": 0, "added": [], "submitted": [], "approved": []}
 
 
+class OdooUser(HttpUser):
+    """One connection per request, as behind a reverse proxy: Odoo's prefork
+    workers serve one request per connection (a kept-alive connection would hold
+    a worker, which closes it after 2 s of silence)."""
+
+    abstract = True
+
+    def on_start(self):
+        self.client.headers["Connection"] = "close"
+
+
 def _day(number):
     return f"{MONTH[:8]}{number:02d}"
 
 
-class Entrepreneur(HttpUser):
+class Entrepreneur(OdooUser):
     """One entrepreneur's month end per iteration, each with the next login."""
 
     # Thinking time on a phone, LOAD_WAIT="min:max" seconds (0:0 when unloaded).
@@ -53,13 +64,17 @@ class Entrepreneur(HttpUser):
                 response.failure(f"HTTP {response.status_code}")
             elif marker and marker not in response.text:
                 response.failure(f"'{marker}' missing")
-            elif "/web/login" in response.url and path != "/web/login":
+            elif "/web/login" in (response.url or "") and path != "/web/login":
                 response.failure("sent back to the login page")
             return response
 
     def _login(self):
         page = self._page("/web/login", "GET /web/login")
-        token = CSRF.search(page.text).group(1)
+        token = CSRF.search(page.text or "")
+        if not token:
+            STATE["done"] += 1
+            raise StopUser()
+        token = token.group(1)
         with self.client.post(
             "/web/login",
             data={
@@ -71,7 +86,7 @@ class Entrepreneur(HttpUser):
             name="POST /web/login",
             catch_response=True,
         ) as response:
-            if response.status_code != 200 or "/web/login" in response.url:
+            if response.status_code != 200 or "/web/login" in (response.url or ""):
                 response.failure(f"login refused ({response.status_code})")
                 STATE["done"] += 1
                 raise StopUser()
@@ -79,7 +94,8 @@ class Entrepreneur(HttpUser):
     def _add(self, number, mileage):
         path = "/my/expenses/new" + ("?mileage=1" if mileage else "")
         form = self._page(path, "GET " + path)
-        csrf, submission = CSRF.search(form.text), SUBMISSION.search(form.text)
+        csrf = CSRF.search(form.text or "")
+        submission = SUBMISSION.search(form.text or "")
         if not csrf or not submission:
             return None
         name = f"load {self.me['login']} #{number}"
@@ -111,7 +127,7 @@ class Entrepreneur(HttpUser):
         with self.client.post(
             "/my/expenses/new", data=data, files=files, name=label, catch_response=True
         ) as response:
-            found = REPORT_URL.search(response.url)
+            found = REPORT_URL.search(response.url or "")
             added = found and "done=added" in response.url
             if response.status_code != 200 or not added:
                 response.failure(f"not added (HTTP {response.status_code})")
@@ -136,7 +152,7 @@ class Entrepreneur(HttpUser):
         report_id = self._add(4, mileage=True) or report_id
         if report_id:
             month = self._page(f"/my/expenses/{report_id}", "GET /my/expenses/<id>")
-            csrf = CSRF.search(month.text)
+            csrf = CSRF.search(month.text or "")
             self.wait()
             with self.client.post(
                 f"/my/expenses/{report_id}/submit",
@@ -144,7 +160,7 @@ class Entrepreneur(HttpUser):
                 name="POST submit the month",
                 catch_response=True,
             ) as response:
-                if "done=submitted" in response.url:
+                if "done=submitted" in (response.url or ""):
                     STATE["submitted"].append(report_id)
                 else:
                     response.failure(f"not submitted (HTTP {response.status_code})")
@@ -152,11 +168,12 @@ class Entrepreneur(HttpUser):
         STATE["done"] += 1
 
 
-class Accountant(HttpUser):
+class Accountant(OdooUser):
     wait_time = between(4, 6)
     fixed_count = ACCOUNTANTS
 
     def on_start(self):
+        super().on_start()
         self.share = STATE.setdefault("accountants", 0)
         STATE["accountants"] += 1
         login = SEED["accountants"][self.share]
