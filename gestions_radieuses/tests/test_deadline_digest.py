@@ -133,6 +133,47 @@ class TestDeadlineDigestBatches(CronBatchCase, DigestCase):
             self.new_mails(lambda: self.run_batch(self.XMLID, self.digest(1)))
         )
 
+    def test_queries_per_batch_do_not_grow(self):
+        """A batch of recipients costs the same queries however many people the
+        network has beyond it: twenty more entrepreneurs with something late
+        change nothing to the first batch."""
+
+        def first_batch():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.run_batch(self.XMLID, self.digest(1))
+            return self.env.cr.sql_log_count - before
+
+        def with_more_people():
+            partners = self.env["res.partner"].create(
+                [
+                    {"name": f"Entrepreneur {n}", "email": f"e{n}@example.com"}
+                    for n in range(20)
+                ]
+            )
+            activities = self.env["cae.activity"].create(
+                [
+                    {"name": f"Activity {n}", "entrepreneur_id": partner.id}
+                    for n, partner in enumerate(partners)
+                ]
+            )
+            rule = self.create_rule(
+                {
+                    "name": "Late for everyone",
+                    "recurrence": "once",
+                    "date_once": TODAY - timedelta(days=2),
+                    "activity_domain": repr([("id", "in", activities.ids)]),
+                }
+            )
+            self.Deadline._generate(rules=rule, activities=activities)
+            return first_batch()
+
+        self.rolled_back(first_batch)  # Odoo's own caches warm for both
+        few = self.rolled_back(first_batch)
+        many = self.rolled_back(with_more_people)
+        self.assertEqual(few, many)
+
     def test_failure_mid_run_loses_nothing_done(self):
         Deadline = type(self.Deadline)
         original = Deadline._digest_mail_values
