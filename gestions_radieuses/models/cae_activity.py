@@ -3,7 +3,7 @@ import operator as py_operator
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.protected_fields import check_protected_fields
 
@@ -221,6 +221,17 @@ class CaeActivity(models.Model):
         activities = self.sudo().with_context(active_test=False)
         domain = [("id", "in", self.ids), *self._cae_member_domain(user.partner_id)]
         return activities.search_count(domain) == len(set(self.ids))
+
+    def _cae_check_open_for_expenses(self):
+        """Like documents: once the entrepreneur has left (the activity archived),
+        they claim nothing more; the support team settles what remains."""
+        if self.filtered(lambda activity: not activity.active):
+            raise UserError(
+                self.env._(
+                    "This activity is closed: ask your support team for the "
+                    "expenses that remain."
+                )
+            )
 
     @api.depends("entrepreneur_id.user_ids")
     def _compute_entrepreneur_user_id(self):

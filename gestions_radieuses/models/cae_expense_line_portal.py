@@ -53,15 +53,7 @@ class CaeExpenseLine(models.Model):
                 self.env._("You can only enter expenses for your own activity.")
             )
         activity.with_user(user).check_access("read")
-        # Like documents: once the entrepreneur has left, the support team settles
-        # what remains.
-        if not activity.sudo().active:
-            raise UserError(
-                self.env._(
-                    "This activity is closed: ask your support team for the "
-                    "expenses that remain."
-                )
-            )
+        activity.sudo()._cae_check_open_for_expenses()
 
     def _portal_check_line(self):
         """One line of the caller's activity, in a report still open to changes."""

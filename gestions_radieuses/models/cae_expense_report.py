@@ -437,18 +437,12 @@ class CaeExpenseReport(models.Model):
         self.check_access("read")
         user = self.env.user
         if not self.env.su and user.share:
-            for report in self.sudo():
-                if not report.activity_id._cae_is_member(user):
-                    raise AccessError(
-                        self.env._("You can only submit your own expense reports.")
-                    )
-                if not report.activity_id.active:
-                    raise UserError(
-                        self.env._(
-                            "This activity is closed: ask your support team for "
-                            "the expenses that remain."
-                        )
-                    )
+            # One query for all the reports' activities, not one per report.
+            if self and not self.sudo().activity_id._cae_is_member(user):
+                raise AccessError(
+                    self.env._("You can only submit your own expense reports.")
+                )
+            self.sudo().activity_id._cae_check_open_for_expenses()
         elif not self.env.su and not (
             user.has_group("gestions_radieuses.group_advisor")
             or user.has_group("gestions_radieuses.group_accountant")
