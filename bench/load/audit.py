@@ -6,18 +6,23 @@ is in a state the workflow allows (submitted ones were told "submitted", approve
 were approved by an accountant) and its total is the sum of its lines; one report per
 activity and month; no duplicate deadline; the generation cron ran during the rush.
 
-Report: per step p50/p95 latency, throughput and errors from Locust's CSV files,
-unloaded (baseline run) against loaded, each page against Odoo's ``/my/tasks`` under
-the same load, the workers' peak memory; printed, written to
-``bench/results/load.json`` and into ``bench/RESULTS.md`` between its load markers.
+Report, for each rush (paced, burst): per step p50/p95 latency, throughput and errors
+from Locust's CSV files, unloaded (baseline run) against loaded, each page against
+Odoo's ``/my/tasks`` under the same load; the workers' peak memory; and, from Odoo's
+own request log of the unloaded run (queries, SQL seconds and the rest, per request),
+what one entrepreneur's month end costs the server, hence how many arrivals per second
+the machine's CPUs can serve. Printed, written to ``bench/results/load.json`` and into
+``bench/RESULTS.md`` between its load markers.
 """
 
 import csv
 import json
 import os
 import platform
+import re
 import sys
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -34,8 +39,10 @@ TARGET_RATIO = 4.0
 
 def add_arguments(parser):
     parser.add_argument("--work", required=True, help="folder of the run's files")
-    parser.add_argument("--rush-started", required=True, help="UTC, ISO")
-    parser.add_argument("--seconds", type=int, required=True)
+    parser.add_argument(
+        "--rushes", nargs="+", required=True, help="NAME,RATE,STARTED(UTC ISO),SECONDS"
+    )
+    parser.add_argument("--log", required=True, help="the Odoo server's log file")
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--workers", type=int, required=True)
 
@@ -56,10 +63,11 @@ def read_stats(path):
     return rows
 
 
-def audit(env, seed, rush, baseline, rush_started):
-    """``baseline`` holds the warm-up's and the unloaded run's answers together."""
+def audit(env, seed, rushes, baseline):
+    """``baseline`` holds the warm-up's and the unloaded run's answers together;
+    ``rushes`` maps each rush's name to its answers and its start (UTC, ISO)."""
     problems = []
-    told = rush["added"] + baseline["added"]
+    told = baseline["added"] + [e for r in rushes.values() for e in r["added"]]
     names = [entry["name"] for entry in told]
     env.cr.execute(
         """
@@ -83,8 +91,10 @@ def audit(env, seed, rush, baseline, rush_started):
             f"{len(unanswered)} expenses written behind an answer that said they "
             f"failed: {unanswered[:3]}"
         )
-    submitted = set(rush["submitted"] + baseline["submitted"])
-    approved = set(rush["approved"])
+    submitted = set(baseline["submitted"]).union(
+        *(r["submitted"] for r in rushes.values())
+    )
+    approved = set().union(*(r["approved"] for r in rushes.values()))
     env.cr.execute(
         """
         SELECT r.id, r.state, r.amount_total,
@@ -131,11 +141,14 @@ def audit(env, seed, rush, baseline, rush_started):
     cron = env.ref("gestions_radieuses.ir_cron_cae_deadline_generate")
     env.cr.execute("SELECT count(*) FROM cae_deadline")
     deadlines = env.cr.fetchone()[0]
-    ran = bool(cron.lastcall) and str(cron.lastcall) >= rush_started[:19].replace(
+    # lastcall is the cron's last run: it must be after the rushes began (each rush
+    # asks for a run every 20 s; a short one may end between two).
+    first_started = min(r["started"] for r in rushes.values())
+    ran = bool(cron.lastcall) and str(cron.lastcall) >= first_started[:19].replace(
         "T", " "
     )
     if not ran:
-        problems.append("the generation cron did not run during the rush")
+        problems.append("the generation cron did not run during the rushes")
     return problems, {
         "added": len(told),
         "lost": len(lost),
@@ -172,64 +185,179 @@ def table(baseline, loaded):
     return lines
 
 
+REQUEST = re.compile(
+    r'werkzeug: \S+ - - \[[^\]]+\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" '
+    r"(?P<status>\d+) - (?P<queries>\d+) (?P<sql>[\d.]+) (?P<rest>[\d.]+)"
+)
+
+
+def step_name(method, path):
+    """The Locust step a logged request belongs to (None: not one of ours)."""
+    path = re.sub(r"/\d+", "/<id>", path.split("#")[0])
+    if method == "POST" and path == "/my/expenses/new":
+        return None  # trips and expenses look alike here: told apart below
+    if path.startswith("/my/expenses/<id>?"):
+        path = "/my/expenses/<id>"
+    return f"{method} {path}"
+
+
+def server_costs(log_path):
+    """Per step of the unloaded run: requests, median queries, mean SQL and other
+    seconds per request, as Odoo logs them (werkzeug:INFO)."""
+    phase, steps = None, defaultdict(list)
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            if line.startswith("== "):
+                phase = line[3:].strip()
+                continue
+            if phase != "baseline":
+                continue
+            found = REQUEST.search(line)
+            if not found:
+                continue
+            method, path = found["method"], found["path"]
+            name = step_name(method, path)
+            if name is None:
+                name = "POST expense or trip"
+            steps[name].append(
+                (int(found["queries"]), float(found["sql"]), float(found["rest"]))
+            )
+    costs = {}
+    for name, rows in steps.items():
+        queries = sorted(q for q, _, _ in rows)
+        costs[name] = {
+            "requests": len(rows),
+            "queries": queries[len(queries) // 2],
+            "sql_s": round(sum(s for _, s, _ in rows) / len(rows), 4),
+            "other_s": round(sum(r for _, _, r in rows) / len(rows), 4),
+        }
+    return costs
+
+
+def session_cost(costs, baseline_users):
+    """Server seconds (SQL + Python) one entrepreneur's month end costs."""
+    total = sum(c["requests"] * (c["sql_s"] + c["other_s"]) for c in costs.values())
+    return total / baseline_users if baseline_users else 0
+
+
+def cost_table(costs):
+    lines = [
+        "| step (unloaded) | requests | queries | SQL s/request | other s/request |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, c in sorted(costs.items()):
+        lines.append(
+            f"| {name} | {c['requests']} | {c['queries']} | {c['sql_s']:.3f} | "
+            f"{c['other_s']:.3f} |"
+        )
+    return lines
+
+
+def read_json(work, name):
+    with open(os.path.join(work, f"{name}.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
 def main():
     args, odoo_argv = benchlib.parse_args(__doc__, add_arguments)
     work = args.work
-    with open(os.path.join(work, "seed.json"), encoding="utf-8") as f:
-        seed = json.load(f)
-    with open(os.path.join(work, "rush.json"), encoding="utf-8") as f:
-        rush = json.load(f)
+    seed = read_json(work, "seed")
+    rushes = {}
+    for spec in args.rushes:
+        name, rate, started, seconds = spec.split(",")
+        rushes[name] = {
+            **read_json(work, name),
+            "rate": float(rate),
+            "started": started,
+            "seconds": int(seconds),
+            "stats": read_stats(os.path.join(work, f"{name}_stats.csv")),
+        }
     baseline = {"added": [], "submitted": []}
     for name in ("warmup", "baseline"):
-        with open(os.path.join(work, f"{name}.json"), encoding="utf-8") as f:
-            before_rush = json.load(f)
+        before_rush = read_json(work, name)
         baseline["added"] += before_rush["added"]
         baseline["submitted"] += before_rush["submitted"]
-    with open(os.path.join(work, "memory.json"), encoding="utf-8") as f:
-        memory = json.load(f)
+    baseline_users = read_json(work, "baseline")["entrepreneurs"]
+    memory = read_json(work, "memory")
     baseline_stats = read_stats(os.path.join(work, "baseline_stats.csv"))
-    rush_stats = read_stats(os.path.join(work, "rush_stats.csv"))
+    costs = server_costs(args.log)
+    per_session = session_cost(costs, baseline_users)
+    cpus = psutil.cpu_count()
     with benchlib.odoo_env(odoo_argv) as env:
-        problems, found = audit(env, seed, rush, baseline, args.rush_started)
-    errors = sum(row["failures"] for row in rush_stats.values())
+        problems, found = audit(env, seed, rushes, baseline)
+    timed_out = 0
+    with open(args.log, encoding="utf-8", errors="replace") as log:
+        timed_out = sum("Request timed out" in line for line in log)
     result = {
         "machine": {
-            "cpus": psutil.cpu_count(),
+            "cpus": cpus,
             "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
             "python": platform.python_version(),
             "system": platform.platform(),
         },
         "users": args.users,
         "workers": args.workers,
-        "seconds": args.seconds,
-        "errors": errors,
         "audit": found,
         "problems": problems,
         "memory": memory,
         "baseline": baseline_stats,
-        "rush": rush_stats,
+        "server_costs": costs,
+        "server_seconds_per_entrepreneur": round(per_session, 3),
+        "requests_timed_out": timed_out,
+        "rushes": {
+            name: {
+                "rate": rush["rate"],
+                "seconds": rush["seconds"],
+                "errors": sum(row["failures"] for row in rush["stats"].values()),
+                "stats": rush["stats"],
+            }
+            for name, rush in rushes.items()
+        },
     }
     os.makedirs(os.path.dirname(RESULTS_JSON), exist_ok=True)
     with open(RESULTS_JSON, "w", encoding="utf-8") as out:
         json.dump(result, out, indent=1, ensure_ascii=False)
     machine = result["machine"]
+    capacity = cpus / per_session if per_session else 0
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     section = [
         START,
-        f"Month-end rush (`make load`): {args.users} entrepreneurs and 3 accountants "
-        f"against Odoo in prefork mode (`--workers {args.workers}`, one cron worker), "
-        f"{args.seconds} s; {machine['cpus']} CPUs, {machine['memory_gb']} GB, "
-        f"Python {machine['python']}. Unloaded = the same steps by one entrepreneur "
-        "at a time before the rush.",
+        f"Month-end rush (`make load`), {when}: each time {args.users} "
+        f"entrepreneurs and 3 accountants against Odoo in prefork mode (`--workers "
+        f"{args.workers}`, one cron worker); {machine['cpus']} CPUs, "
+        f"{machine['memory_gb']} GB, Python {machine['python']}. Unloaded = the same "
+        f"steps by {baseline_users} entrepreneurs one at a time before the rushes.",
+    ]
+    for name, rush in rushes.items():
+        errors = result["rushes"][name]["errors"]
+        section += [
+            "",
+            f"**{name.capitalize()}**: {rush['rate']:g} entrepreneurs arriving per "
+            f"second ({args.users} in {args.users / rush['rate']:.0f} s), "
+            f"{rush['seconds']} s in all, {errors} errors, "
+            f"{len(rush['submitted'])} months submitted, {len(rush['approved'])} "
+            "approved during the rush.",
+            "",
+            *table(baseline_stats, rush["stats"]),
+        ]
+    section += [
         "",
-        *table(baseline_stats, rush_stats),
+        f"What one entrepreneur's month end costs the server (Odoo's own log of each "
+        f"request of the unloaded run: SQL time, and the rest, mostly Python): "
+        f"{per_session:.2f} s, so {cpus} CPUs serve at most about {capacity:.1f} "
+        "arrivals per second (less: PostgreSQL, the cron worker and Locust share "
+        "them).",
         "",
-        f"Errors: {errors}. Audit: {found['added']} expenses answered 'added', "
+        *cost_table(costs),
+        "",
+        f"Audit: {found['added']} expenses answered 'added', "
         f"{found['lost']} lost, {found['duplicated']} duplicated, "
         f"{found['written_unanswered']} written behind a failed answer; "
         f"{found['submitted']} months submitted, {found['approved']} approved by the "
         f"accountants; report states {found['report_states']}; "
-        f"{found['deadlines_generated']} deadlines generated by the cron during the "
-        f"rush. Peak memory: {memory['per_process_mb']} MB for the largest process, "
+        f"{found['deadlines_generated']} deadlines generated by the cron. Odoo logged "
+        f"{timed_out} 'Request timed out'. Peak memory: "
+        f"{memory['per_process_mb']} MB for the largest process, "
         f"{memory['total_mb']} MB for the {memory['processes']} processes.",
         "",
         "Problems: " + ("; ".join(problems) if problems else "none."),

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# `make load [USERS=200] [WORKERS=4] [MAX_SECONDS=900]`: the month-end rush.
+# `make load [USERS=200] [WORKERS=4] [PACE=0.5] [BURST=5] [MAX_SECONDS=900]`: the
+# month-end rush.
 #
 # On a private, throwaway PostgreSQL cluster: gestions_radieuses and project (no
 # demo data), USERS+10 entrepreneurs and 3 accountants seeded (bench/load/seed.py);
 # Odoo served in prefork mode (--workers, one cron worker) on 127.0.0.1 only; then
 # Locust (in its own virtual environment, .run/load-venv: its gevent is not Odoo's)
-# plays 10 entrepreneurs one at a time (the unloaded figures), then the rush: USERS
-# entrepreneurs at once while 3 accountants approve in batches and the generation
-# cron runs. Everything stops by itself (each user has one month to send; MAX_SECONDS
-# bounds the rush). Then bench/load/audit.py checks the database and writes the
+# plays 20 entrepreneurs one at a time (the unloaded figures), then the rush twice,
+# each time USERS other entrepreneurs while 3 accountants approve in batches and the
+# generation cron runs: "paced", PACE entrepreneurs arriving per second (0.5/s is
+# 1 800 months sent in an hour, a national network's busiest hour), then "burst",
+# BURST per second (5/s: all 200 within 40 s, beyond what 2 cores serve, to see how
+# it fails). Everything stops by itself (each user has one month to send; MAX_SECONDS
+# bounds each rush). Then bench/load/audit.py checks the database and writes the
 # figures to bench/RESULTS.md and bench/results/load.json.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
@@ -18,11 +22,17 @@ find_odoo
 users=${USERS:-200}
 workers=${WORKERS:-4}
 max_seconds=${MAX_SECONDS:-900}
+pace=${PACE:-0.5}
+burst=${BURST:-5}
 warmup_users=2
 baseline_users=20
 [[ "$users" =~ ^[1-9][0-9]*$ ]] && [ "$users" -le 500 ] \
     || die "USERS must be a number from 1 to 500 (got '$users')."
 [[ "$workers" =~ ^[1-9][0-9]?$ ]] || die "WORKERS must be a number (got '$workers')."
+for rate in "$pace" "$burst"; do
+    [[ "$rate" =~ ^[0-9]+(\.[0-9]+)?$ ]] && [ "$rate" != 0 ] \
+        || die "PACE and BURST are arrivals per second, like 0.5 (got '$rate')."
+done
 
 venv="$ROOT/.run/load-venv"
 if ! "$venv/bin/python" -c "import locust" 2>/dev/null; then
@@ -59,8 +69,8 @@ step "Installing gestions_radieuses and project without demo data"
 "${ODOO_CMD[@]}" "${odoo_args[@]}" -i gestions_radieuses,project --without-demo=all \
     --max-cron-threads=0 --stop-after-init --log-level=warn --logfile="$log"
 
-step "Seeding $((users + warmup_users + baseline_users)) entrepreneurs and 3 accountants"
-"$PYTHON" bench/load/seed.py --entrepreneurs $((users + warmup_users + baseline_users)) \
+step "Seeding $((2 * users + warmup_users + baseline_users)) entrepreneurs and 3 accountants"
+"$PYTHON" bench/load/seed.py --entrepreneurs $((2 * users + warmup_users + baseline_users)) \
     --out "$work/seed.json" -- "${odoo_args[@]}" --max-cron-threads=0 \
     --log-level=warn --logfile="$log"
 # A 200 kB photo that is a real JPEG (Odoo decodes images it stores).
@@ -83,7 +93,8 @@ printf 'import odoo.cli\nodoo.cli.main()\n' >"$work/odoo-bin"
 step "Odoo in prefork mode: $workers HTTP workers and one cron worker, 127.0.0.1:$http_port"
 "$PYTHON" "$work/odoo-bin" "${odoo_args[@]}" --workers="$workers" --max-cron-threads=1 \
     --http-interface=127.0.0.1 --http-port="$http_port" --gevent-port="$gevent_port" \
-    --db-filter="^$db\$" --limit-time-real=300 --log-level=warn --logfile="$log" &
+    --db-filter="^$db\$" --limit-time-real=300 --log-level=warn --logfile="$log" \
+    --log-handler=werkzeug:INFO &
 server_pid=$!
 for _ in $(seq 1 120); do
     curl -fs -o /dev/null "http://127.0.0.1:$http_port/web/login" && break
@@ -107,24 +118,34 @@ step "Warm-up (first pages of each worker), then unloaded: $baseline_users entre
 # No thinking time here: one request at a time is what "unloaded" means.
 locust warmup "0:$warmup_users" 0 1 1 120 0:0 Entrepreneur >/dev/null
 first=$((warmup_users + baseline_users))
+echo "== baseline" >>"$log"
 locust baseline "$warmup_users:$first" 0 1 1 300 0:0 Entrepreneur
 
-step "The rush: $users entrepreneurs at once, 3 accountants approving, the cron running"
-rush_started=$(date -u +%Y-%m-%dT%H:%M:%S)
-rush_start=$(date +%s)
-"$PYTHON" bench/load/trigger_cron.py --every 20 --seconds "$max_seconds" \
-    -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
-locust rush "$first:" 3 $((users + 3)) 5 "$max_seconds" 1:3
-rush_seconds=$(( $(date +%s) - rush_start ))
-# Let a cron run still going finish before the audit reads.
-sleep 5
+rushes=()
+rush() {  # rush NAME RATE FIRST: USERS entrepreneurs from the seed's FIRST one
+    local name=$1 rate=$2 from=$3
+    step "The rush, $name: $users entrepreneurs arriving at $rate/s, 3 accountants approving, the cron running"
+    local started_at start
+    started_at=$(date -u +%Y-%m-%dT%H:%M:%S)
+    start=$(date +%s)
+    echo "== rush $name" >>"$log"
+    "$PYTHON" bench/load/trigger_cron.py --every 20 --seconds "$max_seconds" \
+        -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
+    locust "$name" "$from:$((from + users))" 3 $((users + 3)) "$rate" "$max_seconds" 1:3
+    rushes+=("$name,$rate,$started_at,$(( $(date +%s) - start ))")
+    # Let a cron run still going finish before the next phase reads.
+    sleep 5
+}
+rush paced "$pace" "$first"
+rush burst "$burst" $((first + users))
 kill "$memory_pid" && wait "$memory_pid" 2>/dev/null || true
 memory_pid=""
 kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
 server_pid=""
 grep -E " (ERROR|CRITICAL) " "$log" | head -20 || true
+grep -c "Request timed out" "$log" || true
 
 step "Audit and figures"
-"$PYTHON" bench/load/audit.py --work "$work" --rush-started "$rush_started" \
-    --seconds "$rush_seconds" --users "$users" --workers "$workers" \
+"$PYTHON" bench/load/audit.py --work "$work" --rushes "${rushes[@]}" \
+    --users "$users" --workers "$workers" --log "$log" \
     -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
