@@ -101,8 +101,31 @@ class CaeExpenseExportWizard(models.TransientModel):
         }
 
     @api.model
-    def _entry_rows(self, report):
-        """Balanced journal entry of one report, as a list of row dicts."""
+    def _line_sums(self, reports):
+        """Per report id, the untaxed amounts by expense account and the VAT by VAT
+        account, summed in one grouped query for all the reports: reading the lines
+        one by one made a network month (200 000 lines at 10 000 activities) take a
+        minute."""
+        expense = defaultdict(lambda: defaultdict(float))
+        vat = defaultdict(lambda: defaultdict(float))
+        groups = (
+            self.env["cae.expense.line"]
+            .sudo()
+            ._read_group(
+                [("report_id", "in", reports.ids)],
+                ["report_id", "category_id"],
+                ["amount_untaxed:sum", "amount_vat:sum"],
+            )
+        )
+        for report, category, untaxed, amount_vat in groups:
+            expense[report.id][category.account_code] += untaxed
+            if amount_vat:
+                vat[report.id][category.vat_account_code] += amount_vat
+        return expense, vat
+
+    def _entry_rows(self, report, expense, vat):
+        """Balanced journal entry of one report, as a list of row dicts, from its
+        sums by account (``_line_sums``)."""
         company = report.company_id
         currency = report.currency_id
         date = report.date + relativedelta(months=1, days=-1)
@@ -113,12 +136,6 @@ class CaeExpenseExportWizard(models.TransientModel):
             activity=activity.name,
             month=report.month_label,
         )
-        expense = defaultdict(float)
-        vat = defaultdict(float)
-        for line in report.sudo().line_ids:
-            expense[line.category_id.account_code] += line.amount_untaxed
-            if line.amount_vat:
-                vat[line.category_id.vat_account_code] += line.amount_vat
         rows = []
 
         def add(account, amount, analytic_code, debit_side):
@@ -154,8 +171,9 @@ class CaeExpenseExportWizard(models.TransientModel):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, delimiter=";")
         writer.writeheader()
+        expense, vat = self._line_sums(reports)
         for report in reports:
-            for row in self._entry_rows(report):
+            for row in self._entry_rows(report, expense[report.id], vat[report.id]):
                 writer.writerow(
                     {
                         **row,
