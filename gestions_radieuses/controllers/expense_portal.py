@@ -1,7 +1,6 @@
 import uuid
 
 from dateutil.relativedelta import relativedelta
-
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http

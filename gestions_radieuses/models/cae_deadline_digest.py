@@ -236,10 +236,10 @@ class CaeDeadline(models.Model):
                 ]
             )
         )
-        by_partner = defaultdict(lambda: self.env["cae.expense.report"].sudo())
+        by_partner = {}
         for report in reports:
             for partner in report.activity_id.member_partner_ids:
-                by_partner[partner] |= report
+                by_partner[partner] = by_partner.get(partner, reports.browse()) | report
         return by_partner
 
     @api.model

@@ -522,9 +522,9 @@ class CaeExpenseLine(models.Model):
                 report = (
                     line.report_id
                     if (line.report_id.activity_id.id, line.report_id.date) == key
-                    else self.env["cae.expense.report"].sudo()._get_or_create({key})[
-                        key
-                    ]
+                    else self.env["cae.expense.report"]
+                    .sudo()
+                    ._get_or_create({key})[key]
                 )
                 report.with_env(self.env)._check_editable()
                 result = (

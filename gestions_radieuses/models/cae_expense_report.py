@@ -1,9 +1,7 @@
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-
 import psycopg2.errors
-
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -380,7 +378,9 @@ class CaeExpenseReport(models.Model):
         reports, to_create, late = {}, [], []
         for key in keys:
             month_reports = by_key.get(key)
-            open_reports = [r for r in month_reports or () if r.state in EDITABLE_STATES]
+            open_reports = [
+                r for r in month_reports or () if r.state in EDITABLE_STATES
+            ]
             if open_reports:
                 reports[key] = open_reports[0]
             elif not month_reports:
@@ -417,9 +417,7 @@ class CaeExpenseReport(models.Model):
             month_reports = later.filtered(lambda r, m=month: r.date == m)
             if not month_reports:
                 return self.create({"activity_id": activity.id, "date": month})
-            open_reports = month_reports.filtered(
-                lambda r: r.state in EDITABLE_STATES
-            )
+            open_reports = month_reports.filtered(lambda r: r.state in EDITABLE_STATES)
             if open_reports:
                 return open_reports[0]
             month += relativedelta(months=1)
@@ -615,9 +613,7 @@ class CaeExpenseReport(models.Model):
         report = self.with_context(lang=lang)
         env = report.env
         url = f"{report.get_base_url()}{report.access_url}"
-        body = Markup(
-            "<p>%s</p><p><em>%s</em></p><p><a href='%s'>%s</a></p>"
-        ) % (
+        body = Markup("<p>%s</p><p><em>%s</em></p><p><a href='%s'>%s</a></p>") % (
             env._(
                 "Your report of %(month)s was sent back to you by the accountant:",
                 month=report.month_label,

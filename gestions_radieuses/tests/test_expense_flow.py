@@ -61,7 +61,10 @@ class TestExpenseFlow(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
         self.env.flush_all()
         self.assertEqual(
             self.Report.search_count(
-                [("activity_id", "=", self.activity_a.id), ("date", "=", complement.date)]
+                [
+                    ("activity_id", "=", self.activity_a.id),
+                    ("date", "=", complement.date),
+                ]
             ),
             3,
         )
@@ -218,7 +221,9 @@ class TestExpenseFlow(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.line_a.amount_total, 20.0)
-        self.assertNotIn("o_cae_expense_correct", self.url_open(self.report_a.access_url).text)
+        self.assertNotIn(
+            "o_cae_expense_correct", self.url_open(self.report_a.access_url).text
+        )
         # Refused: "Correct" is offered, and it works.
         self._refuse(self.report_a, "Wrong amount")
         page = self.url_open(self.report_a.access_url).text
