@@ -467,8 +467,8 @@ class CaeExpenseReport(models.Model):
                 raise UserError(
                     self.env._(
                         "The expense report %(report)s is %(state)s: its expenses "
-                        "can no longer be changed. New expenses go in the report of "
-                        "their month while it is not submitted.",
+                        "can no longer be changed. An expense you add for its month "
+                        "goes into a complementary report.",
                         report=report.name,
                         state=report._state_label(),
                     )

@@ -352,7 +352,7 @@ class TestExpenseFlow(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
         self.assertEqual(len(mail), 1)
         self.assertIn("News of your expense reports", mail.subject)
         self.assertIn(self.report_a.month_label, mail.body_html)
-        self.assertIn("approved", mail.body_html)
+        self.assertIn("Approved", mail.body_html)
         # Told once: the next digest does not repeat it.
         with at(3):
             self.assertFalse(send(self.today + timedelta(days=2)))
@@ -362,7 +362,7 @@ class TestExpenseFlow(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
         with at(5):
             mail = send(self.today + timedelta(days=3))
         self.assertEqual(len(mail), 1)
-        self.assertIn("paid", mail.body_html)
+        self.assertIn("Paid:", mail.body_html)
         with at(6):
             self.assertFalse(send(self.today + timedelta(days=4)))
         # News later on a day whose digest went: at most one per person and day;
