@@ -16,19 +16,11 @@ from odoo.tools.misc import format_date
 
 from .common import PDF_BYTES, PNG_BYTES
 from .expense_common import CaeExpenseCommon, CaeExpenseHttpMixin
+from .test_expense_portal import ExpensePortalCase
 
 
 @tagged("post_install", "-at_install")
-class TestExpenseFlow(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
-    def setUp(self):
-        super().setUp()
-        self.line_a = self._line(user=self.entrepreneur_a, amount_total=20.0)
-        self.report_a = self.line_a.report_id
-        self.receipt_a = self.line_a.with_user(self.entrepreneur_a)._attach_receipts(
-            [("a.png", PNG_BYTES)]
-        )
-        self.line_b = self._line(activity=self.activity_b, amount_total=30.0)
-
+class TestExpenseFlow(ExpensePortalCase):
     def _submit(self, report):
         report.with_user(self.entrepreneur_a).action_submit()
 
@@ -195,7 +187,7 @@ class TestExpenseFlow(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.line_b.amount_total, 30.0)
         # A receipt of another line: 404, nothing removed.
-        receipt_b = self.line_b._attach_receipts([("b.png", PNG_BYTES)])
+        receipt_b = self.receipt_b
         response = self._post(
             f"/my/expenses/lines/{self.line_a.id}/edit",
             {
@@ -233,7 +225,7 @@ class TestExpenseFlow(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
 
     def test_remove_receipts_method(self):
         line = self.line_a.with_user(self.entrepreneur_a)
-        receipt_b = self.line_b._attach_receipts([("b.png", PNG_BYTES)])
+        receipt_b = self.receipt_b
         with self.assertRaises(MissingError):
             line.portal_remove_receipts([receipt_b.id])
         with self.assertRaises(UserError):
