@@ -223,6 +223,55 @@ class TestExpenseFlow(ExpensePortalCase):
         self.assertNotIn("still here", page)
         self.assertEqual(self.url_open(url).status_code, 200)
 
+    def test_co_entrepreneur_corrects_the_collective_line(self):
+        """Membership as everywhere: a co-entrepreneur corrects the line too."""
+        self.activity_a.co_entrepreneur_ids = self.partner_b
+        self._login(self.entrepreneur_b)
+        url = f"/my/expenses/lines/{self.line_a.id}/edit"
+        self.assertEqual(self.url_open(url).status_code, 200)
+        response = self._post(
+            url,
+            {
+                "category_id": self.cat_supplies.id,
+                "amount_total": "25",
+                "date": str(self.today),
+                "remove_receipt_ids": self.receipt_a.id,
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.line_a.amount_total, 25.0)
+        self.assertFalse(self.receipt_a.exists())
+
+    def test_edit_trip_in_place(self):
+        trip = self._line(
+            user=self.entrepreneur_a,
+            category_id=self.cat_mileage.id,
+            distance_km=30,
+            trip_from="Lyon",
+            trip_to="Vienne",
+            name="Client",
+        )
+        before = trip.amount_total
+        self._login(self.entrepreneur_a)
+        url = f"/my/expenses/lines/{trip.id}/edit"
+        page = self.url_open(url).text
+        self.assertIn('value="Vienne"', page)
+        response = self._post(
+            url,
+            {
+                "category_id": self.cat_mileage.id,
+                "distance_km": "60",
+                "trip_from": "Lyon",
+                "trip_to": "Valence",
+                "name": "Client",
+                "date": str(self.today),
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(trip.distance_km, 60)
+        self.assertEqual(trip.trip_to, "Valence")
+        self.assertGreater(trip.amount_total, before)
+
     def test_remove_receipts_method(self):
         line = self.line_a.with_user(self.entrepreneur_a)
         receipt_b = self.receipt_b
