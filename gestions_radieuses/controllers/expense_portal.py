@@ -248,12 +248,7 @@ class CaeExpensePortal(CaePortal):
             field="general",
         )
         if errors:
-            # The photos sent are kept for the form sent again (nothing to pick
-            # again), unless they were what was wrong.
-            if receipts and "receipts" not in errors:
-                request.env["cae.expense.line"]._portal_hold_receipts(
-                    post.get("submission_token"), receipts
-                )
+            self._cae_hold_receipts(post, receipts, errors)
             values = self._cae_line_form_values(
                 post.get("mileage") == "1", form=post, errors=errors
             )
@@ -263,6 +258,14 @@ class CaeExpensePortal(CaePortal):
         return request.redirect(
             f"/my/expenses/{line.report_id.id}?done={line._portal_where_added()}"
         )
+
+    def _cae_hold_receipts(self, post, receipts, errors):
+        """The photos of a refused form are kept for the same form sent again
+        (nothing to pick again), unless they were what was wrong."""
+        if receipts and "receipts" not in errors:
+            request.env["cae.expense.line"]._portal_hold_receipts(
+                post.get("submission_token"), receipts
+            )
 
     def _cae_line_check_access(self, line_id):
         """The line as the real user, or 404: rules decide, ids reveal nothing."""
@@ -314,6 +317,7 @@ class CaeExpensePortal(CaePortal):
                 return request.redirect(
                     f"/my/expenses/{line_sudo.report_id.id}?done=corrected"
                 )
+            self._cae_hold_receipts(post, receipts, errors)
             values = self._cae_line_form_values(
                 line_sudo.is_mileage, form=post, errors=errors, line=line
             )

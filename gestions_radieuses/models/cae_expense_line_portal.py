@@ -426,12 +426,16 @@ class CaeExpenseLine(models.Model):
                 errors["receipts"] = str(error.args[0])
         if errors:
             raise CaeFormError(errors)
+        # The photos kept from the same form sent before with a mistake.
+        held = self._portal_held_receipts(form.get("submission_token"))
+        receipts = [(a.name, a.raw) for a in held] + list(receipts)
         vals.pop("activity_id")
         self.portal_correct_expense(**vals)
         if remove_ids:
             self.portal_remove_receipts(remove_ids)
         if receipts:
             self.portal_add_receipts(receipts)
+        held.unlink()
         return True
 
     def _portal_add_receipts_form(self, receipts):

@@ -173,10 +173,30 @@ class TestExpenseFlow(ExpensePortalCase):
         self.assertEqual(self.line_a.category_id, self.cat_receptions)
         self.assertEqual(self.line_a.name, "Lunch with a client")
         self.assertEqual(self.line_a.receipt_ids.mapped("name"), ["new.pdf"])
-        # A bad value: the page again with the field's message, nothing changed.
-        response = self._post(url, {"amount_total": "x", "date": str(self.today)})
+        # A bad value: the page again with the field's message, nothing changed,
+        # the photo kept for the form sent again.
+        token = "b" * 32
+        response = self._post(
+            url,
+            {"amount_total": "x", "date": str(self.today), "submission_token": token},
+            files={"receipts": ("second.png", PNG_BYTES, "image/png")},
+        )
         self.assertEqual(response.status_code, 400)
+        self.assertIn("o_cae_expense_photo_kept", response.text)
         self.assertEqual(self.line_a.amount_total, 33.1)
+        response = self._post(
+            url,
+            {
+                "category_id": self.cat_receptions.id,
+                "amount_total": "33,20",
+                "date": str(self.today),
+                "submission_token": token,
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(
+            sorted(self.line_a.receipt_ids.mapped("name")), ["new.pdf", "second.png"]
+        )
 
     def test_edit_refused(self):
         self._login(self.entrepreneur_a)
