@@ -1,11 +1,13 @@
 import uuid
 
+from dateutil.relativedelta import relativedelta
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.tools.misc import format_date
 
 from ..tools import RECEIPT_MIMETYPES
 from ..tools.form_errors import MAX_ID
@@ -78,7 +80,7 @@ class CaeExpensePortal(CaePortal):
         values = self._prepare_portal_layout_values()
         values.update(
             activities=activities,
-            current_by_activity={r.activity_id.id: r for r in current},
+            current_by_activity=self._cae_current_by_activity(current),
             reports=reports,
             to_fix=to_fix,
             pager=pager,
@@ -87,6 +89,17 @@ class CaeExpensePortal(CaePortal):
         )
         request.session["my_cae_expense_reports_history"] = reports.ids
         return request.render("gestions_radieuses.portal_my_expenses", values)
+
+    @staticmethod
+    def _cae_current_by_activity(reports):
+        """{activity id: this month's report}: the one still open if any (a
+        complementary report once the month's own was submitted)."""
+        current = {}
+        for report in reports.sorted("complement_number"):
+            kept = current.get(report.activity_id.id)
+            if not kept or kept.state not in ("draft", "refused"):
+                current[report.activity_id.id] = report
+        return current
 
     # ------------------------------------------------------------------
     # One report
@@ -99,6 +112,11 @@ class CaeExpensePortal(CaePortal):
             "report": report,
             "lines": lines,
             "editable": report.state in ("draft", "refused"),
+            # A forgotten expense of this month: its last day, or today.
+            "forgotten_date": min(
+                report_sudo.date + relativedelta(months=1, days=-1),
+                report_sudo.company_id._cae_today(),
+            ),
             "page_name": "cae_expense_report",
             "error": None,
             "message": None,
@@ -128,8 +146,20 @@ class CaeExpensePortal(CaePortal):
     )
     def portal_my_expense_report(self, report_id, **kw):
         report_sudo = self._cae_check_access("cae.expense.report", report_id)
+        month = format_date(request.env, report_sudo.date, date_format="MMMM y")
         messages = {
-            "added": request.env._("Saved. It is in this month's report."),
+            "added": request.env._("Saved in your report of %(month)s.", month=month),
+            "added_complement": request.env._(
+                "Saved. Your report of %(month)s was already sent, so this expense is "
+                "in a complementary report of that month: send it when you are ready.",
+                month=month,
+            ),
+            "added_next": request.env._(
+                "Saved. The report of its month was already sent, so this expense is "
+                "in your report of %(month)s.",
+                month=month,
+            ),
+            "corrected": request.env._("The expense has been corrected."),
             "submitted": request.env._(
                 "Thank you, your month is submitted. The accountant will check it."
             ),
@@ -178,6 +208,9 @@ class CaeExpensePortal(CaePortal):
             "currency": env.company.currency_id,
             "page_name": "cae_expense_new",
             "line": line,
+            "held_receipts": env["cae.expense.line"]._portal_held_receipts(
+                (form or {}).get("submission_token")
+            ),
             # One token per form shown: the same form sent twice adds one line.
             "submission_token": (form or {}).get("submission_token")
             or uuid.uuid4().hex,
@@ -195,9 +228,11 @@ class CaeExpensePortal(CaePortal):
             return self._cae_create_line(
                 {**post, "mileage": mileage or "", "activity_id": activity_id or ""}
             )
-        values = self._cae_line_form_values(
-            mileage == "1", form={"activity_id": activity_id or ""}
-        )
+        # A forgotten expense of a month already sent: its month's day offered.
+        form = {"activity_id": activity_id or ""}
+        if post.get("date"):
+            form["date"] = str(post["date"])[:10]
+        values = self._cae_line_form_values(mileage == "1", form=form)
         if not values["activities"]:
             raise NotFound()
         return request.render("gestions_radieuses.portal_my_expense_new", values)
@@ -213,13 +248,24 @@ class CaeExpensePortal(CaePortal):
             field="general",
         )
         if errors:
+            self._cae_hold_receipts(post, receipts, errors)
             values = self._cae_line_form_values(
                 post.get("mileage") == "1", form=post, errors=errors
             )
             return request.render(
                 "gestions_radieuses.portal_my_expense_new", values, status=400
             )
-        return request.redirect(f"/my/expenses/{line.report_id.id}?done=added")
+        return request.redirect(
+            f"/my/expenses/{line.report_id.id}?done={line._portal_where_added()}"
+        )
+
+    def _cae_hold_receipts(self, post, receipts, errors):
+        """The photos of a refused form are kept for the same form sent again
+        (nothing to pick again), unless they were what was wrong."""
+        if receipts and "receipts" not in errors:
+            request.env["cae.expense.line"]._portal_hold_receipts(
+                post.get("submission_token"), receipts
+            )
 
     def _cae_line_check_access(self, line_id):
         """The line as the real user, or 404: rules decide, ids reveal nothing."""
@@ -243,6 +289,49 @@ class CaeExpensePortal(CaePortal):
         return self._cae_report_action(
             line.sudo().report_id, line.portal_remove_expense, "deleted"
         )
+
+    @http.route(
+        "/my/expenses/lines/<int:line_id>/edit",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def portal_my_expense_line_edit(self, line_id, **post):
+        """Correct a line in place: the add form, filled with the line."""
+        line = self._cae_line_check_access(line_id)
+        line_sudo = line.sudo()
+        if request.httprequest.method == "POST":
+            receipts = self._cae_read_files("receipts", MAX_REQUEST_MB)
+            form = {
+                **post,
+                "remove_receipt_ids": request.httprequest.form.getlist(
+                    "remove_receipt_ids"
+                ),
+            }
+            _result, errors = self._cae_run(
+                lambda: line._portal_edit_expense_form(form, receipts),
+                field="general",
+            )
+            if not errors:
+                return request.redirect(
+                    f"/my/expenses/{line_sudo.report_id.id}?done=corrected"
+                )
+            self._cae_hold_receipts(post, receipts, errors)
+            values = self._cae_line_form_values(
+                line_sudo.is_mileage, form=post, errors=errors, line=line
+            )
+            return request.render(
+                "gestions_radieuses.portal_my_expense_new", values, status=400
+            )
+        form, error = self._cae_run(line._portal_edit_form_defaults)
+        if error:
+            values = self._cae_report_values(line_sudo.report_id, error=error)
+            return request.render(
+                "gestions_radieuses.portal_my_expense_report", values, status=400
+            )
+        values = self._cae_line_form_values(line_sudo.is_mileage, form=form, line=line)
+        return request.render("gestions_radieuses.portal_my_expense_new", values)
 
     @http.route(
         "/my/expenses/lines/<int:line_id>/receipts",

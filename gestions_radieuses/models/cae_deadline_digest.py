@@ -88,6 +88,8 @@ class CaeDeadline(models.Model):
         after its commit, or run twice at once, queues no mail twice.
         """
         today = today or self._today()
+        # Expense news up to now goes in these digests (read below, before now).
+        news_until = fields.Datetime.now()
         todo = [
             ("entrepreneur", partner, values)
             for partner, values in self._entrepreneur_digests(today)
@@ -110,6 +112,8 @@ class CaeDeadline(models.Model):
                     mails.append(self._digest_mail_values(partner, *values))
                 sent |= partner
             sent.sudo().write({field: today})
+            if kind == "entrepreneur":
+                sent.sudo().write({"cae_expense_news_sent_at": news_until})
         self.env["mail.mail"].sudo().create(mails)
         remaining = len(todo) - len(batch)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
@@ -153,6 +157,9 @@ class CaeDeadline(models.Model):
         for deadline in deadlines:
             for partner in deadline.activity_id.member_partner_ids:
                 ids_by_partner[partner].append(deadline.id)
+        news_by_partner = self._expense_news(today)
+        for partner in news_by_partner:
+            ids_by_partner.setdefault(partner, [])
         mails = []
         for partner, deadline_ids in sorted(
             ids_by_partner.items(), key=lambda item: item[0].id
@@ -176,10 +183,15 @@ class CaeDeadline(models.Model):
                     and (d.due_date < nd or d.reminder_date <= today)
                 )
             )
-            if not late and not soon:
+            since = partner.sudo().cae_expense_news_sent_at
+            news = news_by_partner.get(partner, self.env["cae.expense.report"])
+            news = news.filtered(
+                lambda r, since=since: not since or r.news_date > since
+            ).with_context(lang=lang)
+            if not late and not soon and not news:
                 continue
             env = self.with_context(lang=lang).env
-            company = mine.company_id[:1]
+            company = mine.company_id[:1] or news.company_id[:1]
             mails.append(
                 (
                     partner,
@@ -188,14 +200,18 @@ class CaeDeadline(models.Model):
                             "Your deadlines: %(late)s late, %(soon)s coming up",
                             late=len(late),
                             soon=len(soon),
-                        ),
+                        )
+                        if late or soon
+                        else env._("News of your expense reports"),
                         "gestions_radieuses.cae_deadline_digest_mail",
                         {
                             "partner": partner,
                             "late": late,
                             "soon": soon,
+                            "expense_news": news,
                             "company": company,
                             "calendar_url": f"{partner.get_base_url()}/my/calendar",
+                            "expenses_url": f"{partner.get_base_url()}/my/expenses",
                             "format_date": lambda day, lang=lang: format_date(
                                 day, "EEEE d MMMM", locale=lang
                             ),
@@ -204,6 +220,27 @@ class CaeDeadline(models.Model):
                 )
             )
         return mails
+
+    @api.model
+    def _expense_news(self, today):
+        """{partner: reports} approved or paid in the last weeks whose news may
+        not be told yet (each partner's own moment filters them)."""
+        reports = (
+            self.env["cae.expense.report"]
+            .sudo()
+            .search(
+                [
+                    ("news_date", ">=", today - timedelta(days=31)),
+                    ("state", "in", ("approved", "partial", "paid")),
+                    ("activity_id.active", "=", True),
+                ]
+            )
+        )
+        by_partner = {}
+        for report in reports:
+            for partner in report.activity_id.member_partner_ids:
+                by_partner[partner] = by_partner.get(partner, reports.browse()) | report
+        return by_partner
 
     @api.model
     def _advisor_digests(self, today):

@@ -516,12 +516,15 @@ class CaeExpenseLine(models.Model):
             for line in self:
                 activity_id = vals.get("activity_id", line.activity_id.id)
                 date = fields.Date.to_date(vals.get("date", line.date))
+                key = (activity_id, date.replace(day=1))
+                # A line corrected within its month stays in its report (a
+                # refused month's, not its complement's).
                 report = (
-                    self.env["cae.expense.report"]
+                    line.report_id
+                    if (line.report_id.activity_id.id, line.report_id.date) == key
+                    else self.env["cae.expense.report"]
                     .sudo()
-                    ._get_or_create({(activity_id, date.replace(day=1))})[
-                        (activity_id, date.replace(day=1))
-                    ]
+                    ._get_or_create({key})[key]
                 )
                 report.with_env(self.env)._check_editable()
                 result = (
@@ -542,8 +545,10 @@ class CaeExpenseLine(models.Model):
 
     def _check_report_consistency(self):
         for line in self:
+            # A line of a month already submitted may go to a later month's
+            # report (company setting), never to an earlier one.
             if line.report_id.activity_id != line.activity_id or (
-                line.report_id.date != line.date.replace(day=1)
+                line.report_id.date < line.date.replace(day=1)
                 and not line.is_regularisation
             ):
                 raise ValidationError(

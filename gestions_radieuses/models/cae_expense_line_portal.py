@@ -7,6 +7,7 @@ line it is and its state, then writes an explicit list of fields as superuser.
 
 import math
 import re
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -19,6 +20,9 @@ from .cae_expense_line import MAX_LINE_AMOUNT, MAX_RECEIPTS_PER_LINE
 # The portal form's amount and kilometres, as typed on a phone (comma or dot).
 AMOUNT_RE = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
 KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
+# Receipts kept after a form error are held by the form's one-time token.
+HELD_PREFIX = "cae-held-receipt:"
+HELD_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
 class CaeExpenseLine(models.Model):
@@ -255,6 +259,29 @@ class CaeExpenseLine(models.Model):
         self._attach_receipts(receipts)
         return True
 
+    def portal_remove_receipts(self, attachment_ids):
+        """An entrepreneur removes receipts (ids of this line's) from their line."""
+        self._portal_check_line()
+        if not isinstance(attachment_ids, (list, tuple)) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in attachment_ids
+        ):
+            raise ValidationError(self.env._("Choose the receipts to remove."))
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("id", "in", list(attachment_ids)),
+                ]
+            )
+        )
+        if len(attachments) != len(set(attachment_ids)):
+            raise MissingError(self.env._("This record does not exist."))
+        attachments.unlink()
+        return True
+
     def portal_remove_expense(self):
         """An entrepreneur removes their line from an open report."""
         for line in self:
@@ -281,11 +308,135 @@ class CaeExpenseLine(models.Model):
             errors["receipts"] = str(error.args[0])
         if errors:
             raise CaeFormError(errors)
-        return self.portal_add_expense(
-            receipts=receipts,
-            token=(form.get("submission_token") or "")[:64] or None,
+        token = (form.get("submission_token") or "")[:64] or None
+        # The photos kept from the same form sent before with a mistake.
+        held = self._portal_held_receipts(token)
+        line = self.portal_add_expense(
+            receipts=[(a.name, a.raw) for a in held] + list(receipts),
+            token=token,
             **vals,
         )
+        held.unlink()
+        return line
+
+    def _portal_where_added(self):
+        """Where the line just added went: its month's report ("added"), a
+        complementary report of its month, or a later month's report."""
+        report = self.sudo().report_id
+        if report.complement_number:
+            return "added_complement"
+        if report.date > self.date.replace(day=1):
+            return "added_next"
+        return "added"
+
+    @api.model
+    def _portal_held_receipts(self, token):
+        """The receipts the caller sent with a form refused for another reason,
+        kept for the same form sent again (its one-time token); as superuser."""
+        token = str(token or "")[:64]
+        if not self.env.user.share or not HELD_TOKEN_RE.match(token):
+            return self.env["ir.attachment"].sudo()
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", 0),
+                    ("description", "=", HELD_PREFIX + token),
+                    ("create_uid", "=", self.env.uid),
+                ],
+                order="id",
+            )
+        )
+
+    @api.model
+    def _portal_hold_receipts(self, token, receipts):
+        """Keep the checked receipts of a form refused for another reason (the
+        amount, the date…): the entrepreneur does not pick the photo again. Held
+        receipts older than a day are dropped."""
+        token = str(token or "")[:64]
+        if not self.env.user.share or not HELD_TOKEN_RE.match(token):
+            return self.env["ir.attachment"]
+        Attachment = self.env["ir.attachment"].sudo()
+        Attachment.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", 0),
+                ("description", "=like", HELD_PREFIX + "%"),
+                ("create_date", "<", fields.Datetime.now() - timedelta(days=1)),
+            ]
+        ).unlink()
+        held = self._portal_held_receipts(token)
+        receipts = list(receipts)[: max(0, MAX_RECEIPTS_PER_LINE - len(held))]
+        try:
+            self._portal_check_receipts(receipts, self.env.company)
+        except ValidationError:
+            return self.env["ir.attachment"]
+        return Attachment.create(
+            [
+                {
+                    "name": str(name or "receipt")[:200],
+                    "raw": data,
+                    "res_model": self._name,
+                    "res_id": 0,
+                    "description": HELD_PREFIX + token,
+                }
+                for name, data in receipts
+            ]
+        )
+
+    def _portal_edit_form_defaults(self):
+        """The edit form's values: the line as it is (its report still open)."""
+        self._portal_check_line()
+        line = self.sudo()
+        return {
+            "activity_id": str(line.activity_id.id),
+            "category_id": str(line.category_id.id),
+            "date": fields.Date.to_string(line.date),
+            "name": line.name or "",
+            "amount_total": f"{line.amount_total:.2f}",
+            "vat_rate": line.vat_rate or "",
+            "distance_km": f"{line.distance_km:g}",
+            "trip_from": line.trip_from or "",
+            "trip_to": line.trip_to or "",
+        }
+
+    def _portal_edit_expense_form(self, form, receipts):
+        """The edit form of a line: its values as sent, the receipts to remove
+        (``remove_receipt_ids``) and the new files, [(file name, content)]."""
+        self._portal_check_line()
+        line = self.sudo()
+        vals, errors = self._portal_form_values(
+            {
+                **form,
+                "activity_id": str(line.activity_id.id),
+                "mileage": "1" if line.is_mileage else "0",
+            }
+        )
+        remove_ids = []
+        for value in form.get("remove_receipt_ids") or ():
+            if not typed_id(str(value)):
+                raise MissingError(self.env._("This record does not exist."))
+            remove_ids.append(typed_id(str(value)))
+        if receipts:
+            try:
+                self._portal_check_receipts(receipts, line.company_id)
+            except ValidationError as error:
+                errors["receipts"] = str(error.args[0])
+        if errors:
+            raise CaeFormError(errors)
+        # The photos kept from the same form sent before with a mistake.
+        held = self._portal_held_receipts(form.get("submission_token"))
+        receipts = [(a.name, a.raw) for a in held] + list(receipts)
+        vals.pop("activity_id")
+        self.portal_correct_expense(**vals)
+        if remove_ids:
+            self.portal_remove_receipts(remove_ids)
+        if receipts:
+            self.portal_add_receipts(receipts)
+        held.unlink()
+        return True
 
     def _portal_add_receipts_form(self, receipts):
         """The receipt form of a line: the files sent, [(file name, content)]."""

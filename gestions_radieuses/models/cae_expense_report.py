@@ -1,6 +1,8 @@
 from collections import defaultdict
 
 import psycopg2.errors
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -36,13 +38,18 @@ PROTECTED_FIELDS = {
     "amount_mileage",
     "amount_residual",
     "distance_km",
+    "complement_number",
+    "news_date",
 }
 # What a report is created with; the rest comes from the sequence and the workflow.
-CREATE_FIELDS = {"activity_id", "date"}
+CREATE_FIELDS = {"activity_id", "date", "complement_number"}
 
 
 class CaeExpenseReport(models.Model):
-    """One expense report (note de dépenses) per activity and month."""
+    """One expense report (note de dépenses) per activity and month, and its
+    complementary reports: an expense of a month already submitted goes into a
+    complementary report of that month (numbered 1, 2… per activity and month),
+    created on the fly, or into the next open month, as the CAE sets."""
 
     _name = "cae.expense.report"
     _description = "Expense report"
@@ -82,6 +89,14 @@ class CaeExpenseReport(models.Model):
         readonly=True,
         index=True,
         help="First day of the month the report covers.",
+    )
+    complement_number = fields.Integer(
+        string="Complement",
+        default=0,
+        readonly=True,
+        copy=False,
+        help="0 for the month's report; 1, 2… for the complementary reports of "
+        "expenses entered after the month was submitted.",
     )
     month_label = fields.Char(string="Month name", compute="_compute_month_label")
     state = fields.Selection(
@@ -145,6 +160,10 @@ class CaeExpenseReport(models.Model):
         help="Negative when the entrepreneur owes the cooperative this amount.",
     )
     exported = fields.Boolean(readonly=True, copy=False, index=True, tracking=True)
+    # Approved or paid: told in the entrepreneur's next digest, not in a mail.
+    news_date = fields.Datetime(
+        string="Last approval or payment", readonly=True, copy=False, index=True
+    )
     export_date = fields.Datetime(readonly=True, copy=False)
     # What needs a look before deciding
     missing_receipt_count = fields.Integer(
@@ -169,8 +188,9 @@ class CaeExpenseReport(models.Model):
     _sql_constraints = [
         (
             "activity_month_unique",
-            "UNIQUE(activity_id, date)",
-            "An activity has one expense report per month.",
+            "UNIQUE(activity_id, date, complement_number)",
+            "An activity has one expense report per month, and numbered "
+            "complementary reports.",
         ),
         (
             "amount_paid_positive",
@@ -225,14 +245,23 @@ class CaeExpenseReport(models.Model):
                 else 0.0
             )
 
-    @api.depends("date")
+    @api.depends("date", "complement_number")
     def _compute_month_label(self):
         for report in self:
-            report.month_label = (
+            label = (
                 format_date(self.env, report.date, date_format="MMMM y")
                 if report.date
                 else ""
             )
+            if report.complement_number == 1:
+                label = self.env._("%(month)s (complement)", month=label)
+            elif report.complement_number > 1:
+                label = self.env._(
+                    "%(month)s (complement %(number)s)",
+                    month=label,
+                    number=report.complement_number,
+                )
+            report.month_label = label
 
     @api.depends("activity_id", "month_label", "name")
     def _compute_display_name(self):
@@ -331,25 +360,67 @@ class CaeExpenseReport(models.Model):
 
     @api.model
     def _get_or_create(self, keys):
-        """Reports for {(activity_id, first day of month)}, created when missing."""
+        """The report where an expense of {(activity_id, first day of month)} goes,
+        created when missing: the month's report while it is open (draft or
+        refused); once it is submitted, a complementary report of that month or
+        the next open month's report, as the company sets (never a dead end)."""
         if not keys:
             return {}
         activity_ids = list({activity_id for activity_id, _month in keys})
         months = list({month for _activity_id, month in keys})
         existing = self.search(
-            [("activity_id", "in", activity_ids), ("date", "in", months)]
+            [("activity_id", "in", activity_ids), ("date", "in", months)],
+            order="complement_number desc",
         )
-        reports = {(r.activity_id.id, r.date): r for r in existing}
-        missing = [key for key in keys if key not in reports]
-        if missing:
-            created = self.create(
-                [
-                    {"activity_id": activity_id, "date": month}
-                    for activity_id, month in missing
-                ]
-            )
+        by_key = defaultdict(list)
+        for report in existing:
+            by_key[(report.activity_id.id, report.date)].append(report)
+        reports, to_create, late = {}, [], []
+        for key in keys:
+            month_reports = by_key.get(key)
+            open_reports = [
+                r for r in month_reports or () if r.state in EDITABLE_STATES
+            ]
+            if open_reports:
+                reports[key] = open_reports[0]
+            elif not month_reports:
+                to_create.append({"activity_id": key[0], "date": key[1]})
+            else:
+                late.append((key, month_reports[0]))
+        for key, last in late:
+            company = last.activity_id.company_id
+            if company.cae_late_expense_policy == "next_month":
+                reports[key] = self._next_open_report(last.activity_id, key[1])
+            else:
+                to_create.append(
+                    {
+                        "activity_id": key[0],
+                        "date": key[1],
+                        "complement_number": last.complement_number + 1,
+                    }
+                )
+        if to_create:
+            created = self.create(to_create)
             reports.update({(r.activity_id.id, r.date): r for r in created})
         return reports
+
+    @api.model
+    def _next_open_report(self, activity, month):
+        """The first report still open after ``month`` (the month's report of the
+        first later month that has one open or none yet), created when missing."""
+        later = self.search(
+            [("activity_id", "=", activity.id), ("date", ">", month)],
+            order="date, complement_number desc",
+        )
+        month = month + relativedelta(months=1)
+        while True:
+            month_reports = later.filtered(lambda r, m=month: r.date == m)
+            if not month_reports:
+                return self.create({"activity_id": activity.id, "date": month})
+            open_reports = month_reports.filtered(lambda r: r.state in EDITABLE_STATES)
+            if open_reports:
+                return open_reports[0]
+            month += relativedelta(months=1)
 
     # ------------------------------------------------------------------
     # Workflow
@@ -396,8 +467,8 @@ class CaeExpenseReport(models.Model):
                 raise UserError(
                     self.env._(
                         "The expense report %(report)s is %(state)s: its expenses "
-                        "can no longer be changed. New expenses go in the report of "
-                        "their month while it is not submitted.",
+                        "can no longer be changed. An expense you add for its month "
+                        "goes into a complementary report.",
                         report=report.name,
                         state=report._state_label(),
                     )
@@ -501,6 +572,7 @@ class CaeExpenseReport(models.Model):
                 "approved_date": fields.Datetime.now(),
                 "approved_by_id": self.env.user.id,
                 "refusal_reason": False,
+                "news_date": fields.Datetime.now(),
             }
         )
 
@@ -528,12 +600,37 @@ class CaeExpenseReport(models.Model):
         self._check_state(("submitted",))
         self._transition({"state": "refused", "refusal_reason": reason})
         for report in self.sudo():
-            report.message_post(
-                body=self.env._("Refused: %(reason)s", reason=reason),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=report.activity_id.member_partner_ids.ids,
-            )
+            report._post_refusal(reason)
         return True
+
+    def _post_refusal(self, reason):
+        """One e-mail at once to the activity's entrepreneurs, whose subject says
+        the month is to correct, with the reason and a link to correct it (in the
+        language of the entrepreneur the activity is for)."""
+        self.ensure_one()
+        partners = self.activity_id.member_partner_ids
+        lang = self.entrepreneur_id.lang or partners[:1].lang or self.env.lang
+        report = self.with_context(lang=lang)
+        env = report.env
+        url = f"{report.get_base_url()}{report.access_url}"
+        body = Markup("<p>%s</p><p><em>%s</em></p><p><a href='%s'>%s</a></p>") % (
+            env._(
+                "Your report of %(month)s was sent back to you by the accountant:",
+                month=report.month_label,
+            ),
+            reason,
+            url,
+            env._("Correct it on your expenses page"),
+        )
+        report.message_post(
+            subject=env._(
+                "Your %(month)s report needs correcting",
+                month=format_date(env, report.date, date_format="MMMM"),
+            ),
+            body=body,
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=partners.ids,
+        )
 
     def action_register_payment(self):
         """Open the wizard that asks the amount and the date; it calls
@@ -582,6 +679,7 @@ class CaeExpenseReport(models.Model):
             vals = {
                 "state": "paid" if currency.is_zero(left) else "partial",
                 "payment_date": date or report.company_id._cae_today(),
+                "news_date": fields.Datetime.now(),
             }
             if owed_back:
                 vals["amount_repaid"] = report.amount_repaid + paid
@@ -611,11 +709,15 @@ class CaeExpenseReport(models.Model):
             return None
         month = self.env.company._cae_today().replace(day=1)
         current = self.search([("date", "=", month)])
-        todo = self.search_count(
-            [("state", "in", EDITABLE_STATES), ("line_count", ">", 0)]
-        )
+        todo = self.search([("state", "=", "draft"), ("line_count", ">", 0)])
+        # Sent back for correction: flagged apart on the tile.
+        refused = self.search([("state", "=", "refused")])
+        # One month to act on: the tile opens it (one tap less).
+        to_open = refused if refused else todo
         return {
             "total": sum(current.mapped("amount_total")),
             "currency": self.env.company.currency_id,
-            "todo": todo,
+            "todo": len(todo),
+            "refused": len(refused),
+            "url": to_open.access_url if len(to_open) == 1 else "/my/expenses",
         }

@@ -8,6 +8,11 @@ from ..tools.calendar_dates import holiday_subdivisions
 
 # A French CAE's day unless the company says otherwise (La Réunion, Guadeloupe…).
 DEFAULT_CAE_TZ = "Europe/Paris"
+# Where an expense of a month already submitted goes (cae.expense.report).
+LATE_EXPENSE_POLICIES = [
+    ("complement", "A complementary report of the same month"),
+    ("next_month", "The report of the next month still open"),
+]
 
 
 class ResCompany(models.Model):
@@ -52,6 +57,15 @@ class ResCompany(models.Model):
         string="Expense journal code",
         default="NDF",
         help="Journal code written on each line of the accounting export.",
+    )
+    cae_late_expense_policy = fields.Selection(
+        LATE_EXPENSE_POLICIES,
+        string="Expenses of a month already submitted",
+        default="complement",
+        required=True,
+        help="Where an expense goes when its month's report was already submitted: "
+        "a complementary report of that month, created on the fly, or the report "
+        "of the next month still open.",
     )
 
     _sql_constraints = [

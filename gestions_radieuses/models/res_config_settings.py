@@ -5,6 +5,9 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     cae_tz = fields.Selection(related="company_id.cae_tz", readonly=False)
+    cae_late_expense_policy = fields.Selection(
+        related="company_id.cae_late_expense_policy", readonly=False
+    )
     cae_holiday_subdivision = fields.Selection(
         related="company_id.cae_holiday_subdivision", readonly=False
     )

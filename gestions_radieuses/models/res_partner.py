@@ -36,6 +36,13 @@ class ResPartner(models.Model):
     cae_digest_last_sent = fields.Date(
         string="Last deadline digest", copy=False, groups="base.group_system"
     )
+    cae_expense_news_sent_at = fields.Datetime(
+        string="Expense news told until",
+        copy=False,
+        groups="base.group_system",
+        help="Approvals and payments of expense reports up to this moment were in "
+        "a digest.",
+    )
     cae_staff_digest_last_sent = fields.Date(
         string="Last support team digest", copy=False, groups="base.group_system"
     )

@@ -21,6 +21,7 @@ from . import test_expense_mileage
 from . import test_expense_portal
 from . import test_expense_security
 from . import test_expense_workflow
+from . import test_expense_flow
 from . import test_mileage_provisional
 
 # Both together: submitting the month closes its deadline.

@@ -6,9 +6,8 @@ from .common import PNG_BYTES
 from .expense_common import CaeExpenseCommon, CaeExpenseHttpMixin
 
 
-@tagged("post_install", "-at_install")
-class TestExpensePortal(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
-    """The entrepreneur's expense pages over HTTP: access, uploads, CSRF, queries."""
+class ExpensePortalCase(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
+    """A line with its receipt for A and for B, each in its month's report."""
 
     def setUp(self):
         super().setUp()
@@ -20,6 +19,11 @@ class TestExpensePortal(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
         self.line_b = self._line(activity=self.activity_b, amount_total=30.0)
         self.report_b = self.line_b.report_id
         self.receipt_b = self.line_b._attach_receipts([("b.png", PNG_BYTES)])
+
+
+@tagged("post_install", "-at_install")
+class TestExpensePortal(ExpensePortalCase):
+    """The entrepreneur's expense pages over HTTP: access, uploads, CSRF, queries."""
 
     def test_pages(self):
         self._login(self.entrepreneur_a)

@@ -157,9 +157,11 @@ class TestExpenseWorkflow(CaeExpenseCommon):
         # Already submitted: refused, whoever tries.
         with self.assertRaises(UserError):
             self.report.with_user(self.entrepreneur_a).action_submit()
-        # Lines of a submitted report cannot be added, changed or removed.
-        with self.assertRaises(UserError):
-            self._line(user=self.entrepreneur_a, amount_total=5.0)
+        # Lines of a submitted report cannot be changed or removed; one added for
+        # its month goes into a complementary report (issue 9, test_expense_flow).
+        late = self._line(user=self.entrepreneur_a, amount_total=5.0)
+        self.assertEqual(late.report_id.complement_number, 1)
+        self.assertEqual(self.report.line_ids, self.line)
         with self.assertRaises(UserError):
             self.line.with_user(self.entrepreneur_a).portal_correct_expense(
                 amount_total=1.0

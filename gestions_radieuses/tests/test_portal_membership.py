@@ -143,6 +143,10 @@ class TestPortalMembership(CaeExpenseCommon, CaeHttpMixin, HttpCase):
                 [("r.png", PNG_BYTES)]
             ),
             lambda: self.line_a.with_user(colleague).portal_remove_expense(),
+            lambda: self.line_a.with_user(colleague).portal_remove_receipts([]),
+            lambda: self.line_a.with_user(colleague)._portal_edit_expense_form(
+                {"amount_total": "1", "date": str(self.line_a.date)}, []
+            ),
             lambda: self.report_a.with_user(colleague).action_submit(),
             lambda: self.deadline_a.with_user(colleague).action_done(),
             lambda: (

@@ -34,6 +34,7 @@ ENTREPRENEUR_ACTIONS = {
         "portal_correct_expense",
         "portal_add_receipts",
         "portal_remove_expense",
+        "portal_remove_receipts",
     },
     "cae.expense.report": {"action_submit"},
     "cae.activity.document": {"cae_portal_upload"},
