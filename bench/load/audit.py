@@ -4,7 +4,7 @@ Audit (exit 1 if any check fails): every expense the rush was told "added" exist
 exactly once; nothing was written behind an answer that said it failed; every report
 is in a state the workflow allows (submitted ones were told "submitted", approved ones
 were approved by an accountant) and its total is the sum of its lines; one report per
-activity and month; no duplicate deadline; the generation cron ran during the rush.
+activity, month and complement number; no duplicate deadline; the generation cron ran during the rush.
 
 Report, for each rush (paced, burst): per step p50/p95 latency, throughput and errors
 from Locust's CSV files, unloaded (baseline run) against loaded, each page against
@@ -122,12 +122,13 @@ def audit(env, seed, rushes, baseline):
     env.cr.execute(
         """
         SELECT count(*) FROM (
-            SELECT 1 FROM cae_expense_report GROUP BY activity_id, date
+            SELECT 1 FROM cae_expense_report
+             GROUP BY activity_id, date, complement_number
             HAVING count(*) > 1) dup
         """
     )
     if env.cr.fetchone()[0]:
-        problems.append("two reports for one activity and month")
+        problems.append("two reports for one activity, month and complement")
     env.cr.execute(
         """
         SELECT count(*) FROM (
