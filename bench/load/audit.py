@@ -4,7 +4,8 @@ Audit (exit 1 if any check fails): every expense the rush was told "added" exist
 exactly once; nothing was written behind an answer that said it failed; every report
 is in a state the workflow allows (submitted ones were told "submitted", approved ones
 were approved by an accountant) and its total is the sum of its lines; one report per
-activity, month and complement number; no duplicate deadline; the generation cron ran during the rush.
+activity, month and complement number; no duplicate deadline; the generation cron ran
+during the rushes.
 
 Report, for each rush (paced, burst): per step p50/p95 latency, throughput and errors
 from Locust's CSV files, unloaded (baseline run) against loaded, each page against
