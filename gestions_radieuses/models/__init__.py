@@ -16,7 +16,6 @@ from . import cae_deadline_generation
 from . import cae_deadline_digest
 from . import cae_deadline_feed
 from . import cae_deadline_now
-from . import cae_settings
 
 # Simplified expense forms (issue 4).
 from . import cae_expense_category

@@ -294,9 +294,9 @@ class CaeActivity(models.Model):
             domain.append(("activity_id", "in", activity_ids))
         return {
             activity.id: count
-            for activity, count in self.env["cae.accompaniment"].sudo()._read_group(
-                domain, ["activity_id"], ["__count"]
-            )
+            for activity, count in self.env["cae.accompaniment"]
+            .sudo()
+            ._read_group(domain, ["activity_id"], ["__count"])
         }
 
     @api.depends("accompaniment_ids.state", "accompaniment_ids.date", "stage")

@@ -32,9 +32,7 @@ class CaeDeadline(models.Model):
         """Button (managers): prepare the calendar's deadlines now, as at night."""
         return self._cae_trigger_cron(
             "gestions_radieuses.ir_cron_cae_deadline_generate",
-            self.env._(
-                "Started: the deadlines will be up to date in a few minutes."
-            ),
+            self.env._("Started: the deadlines will be up to date in a few minutes."),
         )
 
     def action_cae_send_digests_now(self):

@@ -325,25 +325,32 @@ class CaeExpenseLine(models.Model):
             line.duplicate_line_ids = [
                 fields.Command.set(sorted(duplicates.get(line.id, ())))
             ]
-            why = defaultdict(set)
-            for key, other in reasons.get(line.id, set()):
-                why[key].add(names[other])
-            parts = []
-            if why["file"]:
-                parts.append(
-                    self.env._(
-                        "same receipt file as %(lines)s",
-                        lines=", ".join(sorted(why["file"])),
-                    )
+            line.duplicate_reason = self._duplicate_reason(
+                reasons.get(line.id, set()), names
+            )
+
+    def _duplicate_reason(self, reasons, names):
+        """What the line shares with which other lines ("same receipt file as
+        …; same date and amount as …"), from its (kind, other line id) pairs."""
+        why = defaultdict(set)
+        for key, other in reasons:
+            why[key].add(names[other])
+        parts = []
+        if why["file"]:
+            parts.append(
+                self.env._(
+                    "same receipt file as %(lines)s",
+                    lines=", ".join(sorted(why["file"])),
                 )
-            if why["amount"]:
-                parts.append(
-                    self.env._(
-                        "same date and amount as %(lines)s",
-                        lines=", ".join(sorted(why["amount"])),
-                    )
+            )
+        if why["amount"]:
+            parts.append(
+                self.env._(
+                    "same date and amount as %(lines)s",
+                    lines=", ".join(sorted(why["amount"])),
                 )
-            line.duplicate_reason = "; ".join(parts)
+            )
+        return "; ".join(parts)
 
     def _duplicate_label(self):
         """Which other line: what, when, in which report (to find it at once)."""

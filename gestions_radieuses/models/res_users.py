@@ -4,7 +4,10 @@ from odoo.exceptions import AccessError
 # Each staff role's first page in the CAE app, most responsibilities first: a
 # manager is also an advisor and an accountant (implied groups).
 CAE_HOME_ACTIONS = [
-    ("gestions_radieuses.group_manager", "gestions_radieuses.cae_deadline_action_needs_me"),
+    (
+        "gestions_radieuses.group_manager",
+        "gestions_radieuses.cae_deadline_action_needs_me",
+    ),
     ("gestions_radieuses.group_advisor", "gestions_radieuses.cae_activity_action"),
     (
         "gestions_radieuses.group_accountant",

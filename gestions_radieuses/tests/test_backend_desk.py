@@ -35,9 +35,7 @@ class TestBackendDesk(CaeExpenseCommon):
         self.assertEqual(root.action.id, action.id)
         for user in (self.internal, self.entrepreneur_a):
             with self.assertRaises(AccessError):
-                self.env.ref("gestions_radieuses.action_cae_home").with_user(
-                    user
-                ).run()
+                self.env.ref("gestions_radieuses.action_cae_home").with_user(user).run()
         # The demo support team starts on it instead of Discuss.
         demo = self.env.ref(
             "gestions_radieuses.user_accountant_demo", raise_if_not_found=False
@@ -60,7 +58,9 @@ class TestBackendDesk(CaeExpenseCommon):
                     continue
                 Model = self.env[action.res_model].with_user(user)
                 Model.check_access("read")
-                views = Model.get_views([(False, mode) for mode in action.view_mode.split(",")])
+                views = Model.get_views(
+                    [(False, mode) for mode in action.view_mode.split(",")]
+                )
                 fields = set()
                 for view in views["views"].values():
                     arch = etree.fromstring(view["arch"])
@@ -84,9 +84,15 @@ class TestBackendDesk(CaeExpenseCommon):
     def test_accountant_menus(self):
         Menu = self.env["ir.ui.menu"].with_user(self.accountant)
         visible = Menu.browse(Menu._visible_menu_ids())
-        self.assertIn(self.env.ref("gestions_radieuses.cae_expense_export_wizard_menu"), visible)
-        self.assertNotIn(self.env.ref("gestions_radieuses.cae_accompaniment_menu"), visible)
-        self.assertNotIn(self.env.ref("gestions_radieuses.menu_cae_configuration"), visible)
+        self.assertIn(
+            self.env.ref("gestions_radieuses.cae_expense_export_wizard_menu"), visible
+        )
+        self.assertNotIn(
+            self.env.ref("gestions_radieuses.cae_accompaniment_menu"), visible
+        )
+        self.assertNotIn(
+            self.env.ref("gestions_radieuses.menu_cae_configuration"), visible
+        )
         visible = Menu.with_user(self.manager).browse(
             Menu.with_user(self.manager)._visible_menu_ids()
         )
@@ -192,8 +198,10 @@ class TestBackendDesk(CaeExpenseCommon):
             with self.assertRaises(AccessError):
                 self.env["cae.settings"].with_user(user).create({})
         # Another company's manager cannot write this one.
-        other = self.env["cae.settings"].with_user(self.other_company).create(
-            {"company_id": self.company.id, "cae_expense_journal_code": "XX"}
+        other = (
+            self.env["cae.settings"]
+            .with_user(self.other_company)
+            .create({"company_id": self.company.id, "cae_expense_journal_code": "XX"})
         )
         with self.assertRaises(AccessError):
             other.action_save()
@@ -210,17 +218,18 @@ class TestBackendDesk(CaeExpenseCommon):
             labels = {label.get("for") for label in arch.iter("label")}
             for node in arch.iter("field"):
                 ancestors = {a.tag for a in node.iterancestors()}
-                classes = " ".join(
-                    a.get("class") or "" for a in node.iterancestors()
-                )
+                classes = " ".join(a.get("class") or "" for a in node.iterancestors())
                 if (
-                    ancestors & {"group", "list", "kanban", "header", "button", "h1", "page"}
+                    ancestors
+                    & {"group", "list", "kanban", "header", "button", "h1", "page"}
                     or "alert" in classes
                     or "oe_title" in classes
                     or node.get("invisible") in ("1", "True")
                 ):
                     continue
-                self.assertIn(node.get("name"), labels, f"{view.name}: {node.get('name')}")
+                self.assertIn(
+                    node.get("name"), labels, f"{view.name}: {node.get('name')}"
+                )
 
 
 @tagged("post_install", "-at_install")

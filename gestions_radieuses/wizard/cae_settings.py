@@ -30,7 +30,10 @@ class CaeSettings(models.TransientModel):
     _description = "CAE settings"
 
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
     )
     cae_tz = fields.Selection(
         _tz_get,
@@ -76,7 +79,9 @@ class CaeSettings(models.TransientModel):
         if not self.env.su and not self.env.user.has_group(
             "gestions_radieuses.group_manager"
         ):
-            raise AccessError(self.env._("Only the CAE's managers change its settings."))
+            raise AccessError(
+                self.env._("Only the CAE's managers change its settings.")
+            )
 
     def action_save(self):
         """Write these settings on the company (the company's own constraints
