@@ -35,6 +35,7 @@
         "views/cae_expense_report_views.xml",
         "views/portal_expense_templates.xml",
         "views/res_config_settings_views.xml",
+        "views/cae_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

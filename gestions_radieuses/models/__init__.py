@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import cae_deadline_source
 from . import cae_document_type
 from . import cae_activity
@@ -14,6 +15,7 @@ from . import cae_deadline
 from . import cae_deadline_generation
 from . import cae_deadline_digest
 from . import cae_deadline_feed
+from . import cae_deadline_now
 
 # Simplified expense forms (issue 4).
 from . import cae_expense_category

@@ -280,7 +280,11 @@ class CaeActivity(models.Model):
         return self.env.company._cae_today() - relativedelta(months=12)
 
     def _interview_counts(self, activity_ids=None):
-        """Done individual interviews per activity over the last twelve months."""
+        """Done individual interviews per activity over the last twelve months.
+
+        Counted as superuser: the number is shown on the activity to everyone who
+        may read it (the accountant too, in the lists they open), while the log
+        itself (summaries, internal notes) stays the advisors'."""
         domain = [
             ("kind", "=", "interview"),
             ("state", "=", "done"),
@@ -290,9 +294,9 @@ class CaeActivity(models.Model):
             domain.append(("activity_id", "in", activity_ids))
         return {
             activity.id: count
-            for activity, count in self.env["cae.accompaniment"]._read_group(
-                domain, ["activity_id"], ["__count"]
-            )
+            for activity, count in self.env["cae.accompaniment"]
+            .sudo()
+            ._read_group(domain, ["activity_id"], ["__count"])
         }
 
     @api.depends("accompaniment_ids.state", "accompaniment_ids.date", "stage")

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools import RECEIPT_MIMETYPES, check_uploaded_attachments
 from ..tools.protected_fields import check_protected_fields
@@ -316,19 +317,50 @@ class CaeExpenseLine(models.Model):
                 line_id: {(key, other) for key, other in why if other in visible}
                 for line_id, why in reasons.items()
             }
+        others = self.sudo().browse(
+            sorted({other for ids in duplicates.values() for other in ids})
+        )
+        names = {other.id: other._duplicate_label() for other in others}
         for line in self:
             line.duplicate_line_ids = [
                 fields.Command.set(sorted(duplicates.get(line.id, ())))
             ]
-            why = {key for key, _other in reasons.get(line.id, set())}
-            line.duplicate_reason = ", ".join(
-                label
-                for key, label in (
-                    ("file", self.env._("same receipt file")),
-                    ("amount", self.env._("same date and amount")),
-                )
-                if key in why
+            line.duplicate_reason = self._duplicate_reason(
+                reasons.get(line.id, set()), names
             )
+
+    def _duplicate_reason(self, reasons, names):
+        """What the line shares with which other lines ("same receipt file as
+        …; same date and amount as …"), from its (kind, other line id) pairs."""
+        why = defaultdict(set)
+        for key, other in reasons:
+            why[key].add(names[other])
+        parts = []
+        if why["file"]:
+            parts.append(
+                self.env._(
+                    "same receipt file as %(lines)s",
+                    lines=", ".join(sorted(why["file"])),
+                )
+            )
+        if why["amount"]:
+            parts.append(
+                self.env._(
+                    "same date and amount as %(lines)s",
+                    lines=", ".join(sorted(why["amount"])),
+                )
+            )
+        return "; ".join(parts)
+
+    def _duplicate_label(self):
+        """Which other line: what, when, in which report (to find it at once)."""
+        self.ensure_one()
+        return self.env._(
+            "“%(line)s” of %(date)s (%(report)s)",
+            line=self.name or self.category_id.name or "",
+            date=format_date(self.env, self.date),
+            report=self.report_id.name or "",
+        )
 
     def _duplicate_key(self):
         """What two lines share when one may be the other entered twice."""

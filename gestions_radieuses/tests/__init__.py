@@ -45,3 +45,6 @@ from . import test_portal_membership
 
 # Beyond one machine (issue 11): pages that only read are read-only routes.
 from . import test_readonly_routes
+
+# The support team's desk (issue 9): each role's home, dialogs, "now" buttons.
+from . import test_backend_desk

@@ -170,6 +170,11 @@ class TestCaeDay(CaeExpenseCommon):
                 self.assertEqual(Accompaniment.default_get(["date"])["date"], day)
 
     def test_wizard_defaults(self):
+        # No approved report waits for the export (else it proposes their months,
+        # issue 9): the demo's are out of the way.
+        self.env["cae.expense.report"].sudo().search([("exported", "=", False)]).write(
+            {"exported": True}
+        )
         for clock, day, tz in self._nights():
             with self._at(clock, tz):
                 previous_month = (day.replace(day=1) - timedelta(days=1)).replace(day=1)

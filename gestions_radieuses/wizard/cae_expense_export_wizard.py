@@ -20,8 +20,28 @@ EXPORT_COLUMNS = [
 ]
 
 
+# Reports that go to accounting.
+EXPORTABLE_STATES = ("approved", "partial", "paid")
+
+
 def _previous_month_start(env):
     return env.company._cae_today().replace(day=1) - relativedelta(months=1)
+
+
+def _pending_months(env):
+    """(first, last) month of the company's approved reports not yet exported, or
+    the previous month twice when there are none."""
+    [(first, last)] = env["cae.expense.report"]._read_group(
+        [
+            ("company_id", "=", env.company.id),
+            ("state", "in", EXPORTABLE_STATES),
+            ("exported", "=", False),
+        ],
+        aggregates=["date:min", "date:max"],
+    )
+    if not first:
+        return _previous_month_start(env), _previous_month_start(env)
+    return first, last
 
 
 class CaeExpenseExportWizard(models.TransientModel):
@@ -34,12 +54,12 @@ class CaeExpenseExportWizard(models.TransientModel):
     date_from = fields.Date(
         string="From month",
         required=True,
-        default=lambda self: _previous_month_start(self.env),
+        default=lambda self: _pending_months(self.env)[0],
     )
     date_to = fields.Date(
         string="To month",
         required=True,
-        default=lambda self: _previous_month_start(self.env),
+        default=lambda self: _pending_months(self.env)[1],
     )
     include_exported = fields.Boolean(
         string="Export again reports already exported",
@@ -64,7 +84,7 @@ class CaeExpenseExportWizard(models.TransientModel):
         self.ensure_one()
         domain = [
             ("company_id", "=", self.company_id.id),
-            ("state", "in", ("approved", "partial", "paid")),
+            ("state", "in", EXPORTABLE_STATES),
             ("date", ">=", self.date_from.replace(day=1)),
             ("date", "<=", self.date_to),
         ]
@@ -93,11 +113,12 @@ class CaeExpenseExportWizard(models.TransientModel):
                 ),
             }
         )
+        # Core's shape (account.move.send.wizard): download, then close the dialog.
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/export_file/"
             f"{self.export_filename}?download=true",
-            "target": "self",
+            "close": True,
         }
 
     @api.model

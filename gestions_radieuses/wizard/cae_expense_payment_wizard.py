@@ -23,6 +23,10 @@ class CaeExpensePaymentWizard(models.TransientModel):
     )
     amount = fields.Monetary(
         string="Amount paid",
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="For one report, a partial payment is possible: the report is then "
         "partially paid and shows what is left; several reports are paid in full.",
     )
@@ -40,9 +44,11 @@ class CaeExpensePaymentWizard(models.TransientModel):
             wizard.amount_residual = sum(reports.mapped("amount_residual"))
             wizard.is_repayment = wizard.amount_residual < 0
 
-    @api.onchange("report_ids")
-    def _onchange_report_ids(self):
-        self.amount = abs(self.amount_residual)
+    @api.depends("report_ids")
+    def _compute_amount(self):
+        """What remains to be paid (or repaid), ready to confirm."""
+        for wizard in self:
+            wizard.amount = abs(wizard.amount_residual)
 
     def action_pay(self):
         self.ensure_one()
