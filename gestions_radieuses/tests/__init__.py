@@ -44,3 +44,5 @@ from . import test_portal_membership
 
 # Beyond one machine (issue 11): pages that only read are read-only routes.
 from . import test_readonly_routes
+from . import test_mileage_marginal
+from . import test_trip_portal
