@@ -27,9 +27,7 @@ class CaeTripPortal(CaeExpensePortal):
         )
         if mileage and activity.has_vehicle:
             trips, _error = self._cae_run(
-                lambda: request.env["cae.expense.line"].portal_usual_trips(
-                    activity.id
-                )
+                lambda: request.env["cae.expense.line"].portal_usual_trips(activity.id)
             )
             values["usual_trips"] = [
                 # Each its own one-time token: a tap sent twice adds one trip.
@@ -47,7 +45,9 @@ class CaeTripPortal(CaeExpensePortal):
     @http.route(
         "/my/expenses/trip_quote", type="json", auth="user", website=True, readonly=True
     )
-    def portal_my_expense_trip_quote(self, activity_id=None, distance_km=None, date=None):
+    def portal_my_expense_trip_quote(
+        self, activity_id=None, distance_km=None, date=None
+    ):
         """{"amount_label", "sentence"} of a trip not saved yet, or {"error"}."""
         try:
             quote = request.env["cae.expense.line"].portal_trip_quote(

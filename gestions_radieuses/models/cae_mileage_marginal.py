@@ -61,22 +61,27 @@ class CaeMileageShift(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     year = fields.Integer(required=True, readonly=True)
-    vehicle_type = fields.Selection(VEHICLE_TYPES, readonly=True)
-    vehicle_fiscal_power = fields.Integer(readonly=True)
-    vehicle_electric = fields.Boolean(readonly=True)
-    kind = fields.Selection(SHIFT_KINDS, required=True, readonly=True)
-    trip_id = fields.Many2one("cae.expense.line", ondelete="set null", readonly=True)
-    trip_date = fields.Date(required=True, readonly=True)
-    trip_from = fields.Char(readonly=True)
-    trip_to = fields.Char(readonly=True)
-    distance_km = fields.Float(digits=(10, 1), readonly=True)
+    vehicle_type = fields.Selection(VEHICLE_TYPES, string="Vehicle", readonly=True)
+    vehicle_fiscal_power = fields.Integer(string="Fiscal power (CV)", readonly=True)
+    vehicle_electric = fields.Boolean(string="Fully electric", readonly=True)
+    kind = fields.Selection(
+        SHIFT_KINDS, string="What happened", required=True, readonly=True
+    )
+    trip_id = fields.Many2one(
+        "cae.expense.line", string="Trip", ondelete="set null", readonly=True
+    )
+    trip_date = fields.Date(string="Date", required=True, readonly=True)
+    trip_from = fields.Char(string="From", readonly=True)
+    trip_to = fields.Char(string="To", readonly=True)
+    distance_km = fields.Float(string="Kilometres", digits=(10, 1), readonly=True)
     amount = fields.Monetary(
+        string="Moved",
         currency_field="currency_id",
         readonly=True,
         help="What the other trips of the year are due in addition (negative: less) "
         "because of this change; settled by the year-end regularisation.",
     )
-    settled = fields.Boolean(readonly=True, index=True)
+    settled = fields.Boolean(string="Regularised", readonly=True, index=True)
     settled_line_id = fields.Many2one(
         "cae.expense.line",
         string="Settled by",
@@ -238,9 +243,7 @@ class CaeExpenseLine(models.Model):
             scale = trip.mileage_scale_id
             electric = trip.vehicle_electric
             km = _km(trip.distance_km)
-            amount = scale._marginal_amount(
-                km_before[trip.id], km, electric, currency
-            )
+            amount = scale._marginal_amount(km_before[trip.id], km, electric, currency)
             moved = {}
             if trip.id in before:
                 old_key, old_km, old_amount, old_scale = before[trip.id]

@@ -116,7 +116,9 @@ class TestMileageMarginal(CaeExpenseCommon):
         for report in trips.report_id.filtered(lambda r: r.date.month >= 4):
             report.with_user(self.entrepreneur_a).action_submit()
         before = {trip.id: trip.amount_total for trip in trips}
-        late = self._trip(date(2026, 3, 3), 200, to="Grenoble", user=self.entrepreneur_a)
+        late = self._trip(
+            date(2026, 3, 3), 200, to="Grenoble", user=self.entrepreneur_a
+        )
         # 1 200 km before it (January, February): 200 × 0.636.
         self.assertAlmostEqual(late.amount_total, 127.20, 2)
         self.assertEqual({trip.id: trip.amount_total for trip in trips}, before)

@@ -179,8 +179,11 @@ class CaeMileageRegularisationWizard(models.TransientModel):
                     amount=sign + format_amount(self.env, rest, currency),
                 )
             )
-        return "\n" + self.env._("What moved since the trips were paid:") + "\n" + (
-            "\n".join(f"• {sentence}" for sentence in sentences)
+        return (
+            "\n"
+            + self.env._("What moved since the trips were paid:")
+            + "\n"
+            + ("\n".join(f"• {sentence}" for sentence in sentences))
         )
 
     @api.depends("activity_id", "year")
@@ -238,7 +241,9 @@ class CaeMileageRegularisationWizard(models.TransientModel):
         # What back-dated, changed or removed trips moved is settled now.
         for shift in lines._mileage_unsettled_shifts(self.activity_id, self.year):
             line = by_vehicle.get(shift._group_key()[2:])
-            shift.write({"settled": True, "settled_line_id": line.id if line else False})
+            shift.write(
+                {"settled": True, "settled_line_id": line.id if line else False}
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "cae.expense.report",
