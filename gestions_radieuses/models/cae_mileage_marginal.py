@@ -67,9 +67,7 @@ class CaeMileageShift(models.Model):
     kind = fields.Selection(
         SHIFT_KINDS, string="What happened", required=True, readonly=True
     )
-    trip_id = fields.Many2one(
-        "cae.expense.line", string="Trip", ondelete="set null", readonly=True
-    )
+    trip_id = fields.Many2one("cae.expense.line", ondelete="set null", readonly=True)
     trip_date = fields.Date(string="Date", required=True, readonly=True)
     trip_from = fields.Char(string="From", readonly=True)
     trip_to = fields.Char(string="To", readonly=True)

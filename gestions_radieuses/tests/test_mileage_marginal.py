@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .expense_common import CaeExpenseCommon
+from .test_mileage_provisional import CaeMileageProvisionalCommon
 
 
 def _cents(amount):
@@ -21,20 +21,17 @@ def _cents(amount):
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-12-20 10:00:00")
-class TestMileageMarginal(CaeExpenseCommon):
+class TestMileageMarginal(CaeMileageProvisionalCommon):
     @classmethod
     def setUpClass(cls):
-        super().setUpClass()
-        cls.Scale = cls.env["cae.mileage.scale"]
-        cls.Scale.search([("year", ">=", 2027)]).active = False
-        cls.Scale.search([("year", "=", 2026)]).provisional = False
+        super().setUpClass()  # 2026's scale the latest, official
         cls.scale = cls.Scale._find(2026, "car", 5)
         cls.eur = cls.env.company.currency_id
 
     def _f(self, km):
         return self.scale._annual_amount(km, False, self.eur)[0]
 
-    def _trip(self, day, km, to="Vienne", user=None):
+    def _trip_of(self, day, km, to="Vienne", user=None):
         return self._line(
             user=user,
             category_id=self.cat_mileage.id,
@@ -59,7 +56,7 @@ class TestMileageMarginal(CaeExpenseCommon):
         day = date(2026, 1, 2)
         step = timedelta(days=max(1, 340 // len(distances)))
         for km in distances:
-            trips |= self._trip(day, km)
+            trips |= self._trip_of(day, km)
             day += step
         return trips
 
@@ -111,12 +108,12 @@ class TestMileageMarginal(CaeExpenseCommon):
         regularisation is what it moved, said in plain words."""
         trips = self.Line
         for month in range(1, 11):  # 600 km on the 10th, January to October
-            trips |= self._trip(date(2026, month, 10), 600)
+            trips |= self._trip_of(date(2026, month, 10), 600)
         self.assertEqual(_cents(sum(trips.mapped("amount_total"))), _cents(3537.00))
         for report in trips.report_id.filtered(lambda r: r.date.month >= 4):
             report.with_user(self.entrepreneur_a).action_submit()
         before = {trip.id: trip.amount_total for trip in trips}
-        late = self._trip(
+        late = self._trip_of(
             date(2026, 3, 3), 200, to="Grenoble", user=self.entrepreneur_a
         )
         # 1 200 km before it (January, February): 200 × 0.636.
@@ -146,7 +143,7 @@ class TestMileageMarginal(CaeExpenseCommon):
     def test_removed_and_changed_trip(self):
         trips = self.Line
         for month in range(1, 11):
-            trips |= self._trip(date(2026, month, 10), 600)
+            trips |= self._trip_of(date(2026, month, 10), 600)
         march = trips.filtered(lambda t: t.date.month == 3)
         self.assertAlmostEqual(march.amount_total, 381.60, 2)
         march.with_user(self.entrepreneur_a).portal_remove_expense()
@@ -178,7 +175,7 @@ class TestMileageMarginal(CaeExpenseCommon):
         self.assertAlmostEqual(sum(shifts.mapped("amount")), wizard.amount, 2)
 
     def test_amounts_protected(self):
-        trip = self._trip(date(2026, 3, 10), 100)
+        trip = self._trip_of(date(2026, 3, 10), 100)
         shift_model = self.env["cae.mileage.shift"]
         for user in (self.entrepreneur_a, self.accountant, self.manager):
             with self.assertRaises(AccessError), self.cr.savepoint():
