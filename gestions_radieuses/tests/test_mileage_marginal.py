@@ -174,6 +174,43 @@ class TestMileageMarginal(CaeMileageProvisionalCommon):
         self.assertEqual(set(shifts.mapped("kind")), {"removed", "changed"})
         self.assertAlmostEqual(sum(shifts.mapped("amount")), wizard.amount, 2)
 
+    @freeze_time("2027-03-15 10:00:00")
+    def test_back_dated_provisional_trips_repriced(self):
+        """Provisional trips (no 2027 scale yet), one back-dated: once the scale
+        is added, every trip is at its place by it, nothing left to regularise,
+        and adding it again changes nothing."""
+        feb = self._trip_of(date(2027, 2, 10), 2000)
+        feb |= self._trip_of(date(2027, 2, 20), 1000)
+        feb.report_id.with_user(self.entrepreneur_a).action_submit()
+        self._trip_of(date(2027, 3, 10), 1500)
+        self._trip_of(date(2027, 1, 20), 1000, to="Grenoble")  # back-dated
+        Shift = self.env["cae.mileage.shift"]
+        self.assertTrue(Shift.search([("activity_id", "=", self.activity_a.id)]))
+        scale = self._add_scale_2027(rate=0.700)
+        wizard = Form(
+            self.env["cae.mileage.regularisation.wizard"].with_user(self.accountant)
+        )
+        wizard.activity_id = self.activity_a
+        wizard.year = 2027
+        wizard = wizard.save()
+        self.assertEqual(wizard.amount, 0.0)
+        self.assertFalse(
+            Shift.search(
+                [("activity_id", "=", self.activity_a.id), ("settled", "=", False)]
+            )
+        )
+        # 5 500 km by the 2027 scale: 5500 × 0.357 + 1395.
+        paid = self.Line.search(
+            [("activity_id", "=", self.activity_a.id), ("is_mileage", "=", True)]
+        )
+        self.assertAlmostEqual(sum(paid.mapped("amount_total")), 3358.50, 2)
+        # February as submitted (0.636); the adjustment: 2 100.00 by the 2027
+        # scale at their places, 1 908.00 paid.
+        self.assertEqual(sum(feb.mapped("amount_total")), 1908.00)
+        self.assertAlmostEqual(self._adjustments().amount_total, 192.00, 2)
+        scale.with_user(self.manager).write({"power_max": 5})
+        self.assertEqual(len(self._adjustments()), 1)
+
     def test_amounts_protected(self):
         trip = self._trip_of(date(2026, 3, 10), 100)
         shift_model = self.env["cae.mileage.shift"]
@@ -191,3 +228,24 @@ class TestMileageMarginal(CaeMileageProvisionalCommon):
         with self.assertRaises(AccessError), self.cr.savepoint():
             trip.with_user(self.entrepreneur_a).write({"amount_total": 999})
         self.assertAlmostEqual(trip.amount_total, 63.60, 2)
+
+    def test_french_formats(self):
+        """The quote and the regularisation's sentences in French formats."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        for month in (1, 2, 4):
+            self._trip_of(date(2026, month, 10), 2000)
+        self._trip_of(date(2026, 3, 3), 87.5, to="Grenoble")
+        fr = self.env(context=dict(self.env.context, lang="fr_FR"))
+        quote = (
+            self.Line.with_env(fr)
+            .with_user(self.entrepreneur_a)
+            .portal_trip_quote(self.activity_a.id, "100")
+        )
+        self.assertIn("0,357", quote["sentence"])
+        self.assertRegex(quote["sentence"], r"6\s087,5 km")
+        shift = (
+            self.env["cae.mileage.shift"]
+            .with_env(fr)
+            .search([("activity_id", "=", self.activity_a.id)])
+        )
+        self.assertRegex(shift._sentence(), r"3 mars.*87,5 km.*-\W*\d+,\d\d")
