@@ -34,6 +34,7 @@
         "views/cae_expense_line_views.xml",
         "views/cae_expense_report_views.xml",
         "views/portal_expense_templates.xml",
+        "views/portal_trip_templates.xml",
         "views/res_config_settings_views.xml",
         "views/cae_settings_views.xml",
         "views/menus.xml",
@@ -45,6 +46,9 @@
         "demo/cae_expense_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "gestions_radieuses/static/src/js/trip_quote.js",
+        ],
         "web.assets_tests": [
             "gestions_radieuses/static/tests/tours/*.js",
         ],

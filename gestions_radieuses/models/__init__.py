@@ -24,3 +24,7 @@ from . import cae_expense_report
 from . import cae_expense_line
 from . import cae_expense_line_mileage
 from . import cae_expense_line_portal
+
+# Trips at the marginal rate of the year, quotes, usual trips (issue 9).
+from . import cae_mileage_marginal
+from . import cae_expense_line_trips

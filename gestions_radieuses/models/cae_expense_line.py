@@ -536,6 +536,8 @@ class CaeExpenseLine(models.Model):
         self._check_protected_fields([vals])
         self._check_staff_only_fields([vals])
         self.report_id._check_editable()
+        # As priced before the change: what a changed trip moves for the others.
+        before = self._mileage_priced_state() if MILEAGE_FIELDS & set(vals) else {}
         if "activity_id" in vals or "date" in vals:
             if "report_id" in vals:
                 raise UserError(self.env._("Change the date, not the report."))
@@ -567,7 +569,7 @@ class CaeExpenseLine(models.Model):
             result = super().write(vals)
         self._check_report_consistency()
         if MILEAGE_FIELDS & set(vals):
-            self.filtered("is_mileage")._update_mileage()
+            self.filtered("is_mileage")._update_mileage(before)
         return result
 
     def unlink(self):
@@ -589,9 +591,11 @@ class CaeExpenseLine(models.Model):
                     )
                 )
 
-    def _update_mileage(self):
-        """Vehicle from the activity, amount from the scale of the trip's year (or
-        the latest earlier one, provisionally: see cae_expense_line_mileage.py)."""
+    def _update_mileage(self, before=None):
+        """Vehicle from the activity, scale of the trip's year (or the latest
+        earlier one, provisionally: see cae_expense_line_mileage.py), amount at the
+        marginal rate of the year (cae_mileage_marginal.py). ``before``: the trips'
+        priced state before a change (_mileage_priced_state)."""
         for line in self:
             if line.is_regularisation:
                 continue
@@ -616,13 +620,9 @@ class CaeExpenseLine(models.Model):
                     "vehicle_fiscal_power": activity.vehicle_fiscal_power,
                     "vehicle_electric": activity.vehicle_electric,
                     "mileage_scale_id": scale.id,
-                    "vat_rate": "0",
-                    "amount_vat": 0.0,
-                    "amount_total": scale._trip_amount(
-                        line.distance_km, activity.vehicle_electric, line.currency_id
-                    ),
                 }
             )
+        self._mileage_price(before or {})
 
     def _write_scale_figures(self, vals):
         """The scale's figures of a trip, written as superuser past write()'s checks

@@ -202,6 +202,12 @@ class CaeMileageScale(models.Model):
         editable = Line
         adjustments = defaultdict(lambda: Line)
         new_amount = {}
+        # Each trip at the marginal rate of its place in its year, by the new scale.
+        groups = Line._mileage_group_trips(
+            {line._mileage_group_key() for line in lines}
+        )
+        km_before = Line._mileage_km_before(groups)
+        repriced_groups = set()
         for line in lines:
             key = (line.date.year, line.vehicle_type, line.vehicle_fiscal_power)
             if key not in found:
@@ -209,8 +215,12 @@ class CaeMileageScale(models.Model):
             scale, provisional = found[key]
             if provisional or scale.year not in years:
                 continue
-            new_amount[line] = scale._trip_amount(
-                line.distance_km, line.vehicle_electric, line.currency_id
+            repriced_groups.add(line._mileage_group_key())
+            new_amount[line] = scale._marginal_amount(
+                km_before[line.id],
+                line.distance_km,
+                line.vehicle_electric,
+                line.currency_id,
             )
             if line.state in ("draft", "refused"):
                 editable |= line
@@ -233,6 +243,19 @@ class CaeMileageScale(models.Model):
                     "mileage_provisional": False,
                     "mileage_adjustment_line_id": adjustment.id,
                 }
+            )
+        # Every trip of these years now at its place by the new scale: what
+        # back-dated or removed trips moved before is part of the repricing.
+        Shift = self.env["cae.mileage.shift"].sudo()
+        for activity_id, year, *_vehicle in repriced_groups:
+            Shift.search(
+                [
+                    ("activity_id", "=", activity_id),
+                    ("year", "=", year),
+                    ("settled", "=", False),
+                ]
+            ).filtered(lambda s: s._group_key() in repriced_groups).write(
+                {"settled": True}
             )
         return len(editable) + sum(len(group) for group in adjustments.values())
 
@@ -266,9 +289,20 @@ class CaeMileageScale(models.Model):
         )
 
     def _trip_amount(self, distance, electric, currency):
-        """Amount of one trip at the first band's rate (regularised at year end)."""
+        """Amount of a trip at the first band's rate (the marginal rate of a year's
+        first kilometres: see _marginal_amount)."""
         rate = self._first_band().rate
         return currency.round(distance * rate * self._bonus_factor(electric))
+
+    def _marginal_amount(self, km_before, distance, electric, currency):
+        """Amount of a trip of ``distance`` km recorded after ``km_before`` km of
+        its year: round(f(km_before + distance)) − round(f(km_before)), f the
+        yearly amount. Trips in date order add up to f of the year to the cent."""
+        with_trip = self._annual_amount(km_before + distance, electric, currency)[0]
+        without = (
+            self._annual_amount(km_before, electric, currency)[0] if km_before else 0.0
+        )
+        return currency.round(with_trip - without)
 
     def _annual_amount(self, distance, electric, currency):
         """Amount for a whole year's distance by the banded formula, and its band."""

@@ -48,3 +48,7 @@ from . import test_readonly_routes
 
 # The support team's desk (issue 9): each role's home, dialogs, "now" buttons.
 from . import test_backend_desk
+
+# Trips at the marginal rate of the year (issue 9): pricing, quote, usual trips.
+from . import test_mileage_marginal
+from . import test_trip_portal

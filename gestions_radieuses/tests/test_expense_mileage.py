@@ -186,12 +186,24 @@ class TestExpenseMileage(CaeExpenseCommon):
 
     @freeze_time("2026-01-10")
     def test_regularisation_negative(self):
-        trips = self._trips(2025, 6, 1000)  # 6 000 km at 0.636 = 3 816.00
-        self.assertAlmostEqual(sum(trips.mapped("amount_total")), 3816.00, 2)
+        """Trips at the marginal rate of the year: entered in date order, 6 000 km
+        come to the scale's 3 537.00; the December trip entered first and the
+        others back-dated before it make the December one overpaid."""
+        december = self._line(
+            category_id=self.cat_mileage.id,
+            date=date(2025, 12, 10),
+            distance_km=1000,
+            trip_from="Lyon",
+            trip_to="Client 9",
+        )
+        self.assertAlmostEqual(december.amount_total, 636.00, 2)
+        trips = self._trips(2025, 5, 1000)  # March to July, entered afterwards
+        self.assertAlmostEqual(sum(trips.mapped("amount_total")), 3180.00, 2)
         wizard = self._regularise(2025)
-        # 6000 × 0.357 + 1395 = 3 537.00 due: 279.00 paid too much.
+        # 6000 × 0.357 + 1395 = 3 537.00 due, 3 816.00 paid: 279.00 too much.
         self.assertAlmostEqual(wizard.amount, -279.00, 2)
         self.assertIn("6000 × 0.357 + 1395", wizard.computation)
+        self.assertRegex(wizard.computation, r"Trip of 10 July .* added afterwards")
         wizard.action_create_lines()
         line = self.Line.search(
             [("activity_id", "=", self.activity_a.id), ("is_regularisation", "=", True)]

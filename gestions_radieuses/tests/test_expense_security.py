@@ -248,7 +248,9 @@ class TestExpenseModelSecurity(ExpenseSecurityCommon):
             trip_to="Lyon",
             name="Client",
         )
-        self.assertEqual(back.amount_total, self.trip.amount_total)
+        # The same distance, within a cent: each trip is priced at its place in the
+        # year, f(K + d) − f(K) with f rounded, so that the year adds up exactly.
+        self.assertLessEqual(abs(back.amount_total - self.trip.amount_total), 0.011)
         (back | self.trip).invalidate_recordset()
         self.assertFalse(back.duplicate_line_ids)
         self.assertFalse(self.trip.duplicate_line_ids)

@@ -192,6 +192,8 @@ class TestMileageProvisional(CaeMileageProvisionalCommon):
     @freeze_time("2027-01-10 10:00:00")
     def test_regularisation_after_december_submitted(self):
         with freeze_time("2026-12-20 10:00:00"):
+            # December's trip first, the others back-dated before it.
+            december = self._trip(date(2026, 12, 15), km=1000).report_id
             trips = self.Line.create(
                 [
                     {
@@ -205,17 +207,17 @@ class TestMileageProvisional(CaeMileageProvisionalCommon):
                     for i in range(7)  # March to September
                 ]
             )
-            december = self._trip(date(2026, 12, 15), km=1000).report_id
         december.with_user(self.entrepreneur_a).action_submit()
-        self.assertAlmostEqual(sum(trips.mapped("amount_total")), 4452.00, 2)
+        # 7 000 km at their place in the year: 7000 × 0.357 + 1395.
+        self.assertAlmostEqual(sum(trips.mapped("amount_total")), 3894.00, 2)
         wizard = self._regularise(2026)
         self.assertEqual(wizard.year, 2026)
-        # 8 000 km: 8000 × 0.357 + 1395 = 4 251.00 due, 5 088.00 paid.
-        self.assertAlmostEqual(wizard.amount, -837.00, 2)
+        # 8 000 km: 8000 × 0.357 + 1395 = 4 251.00 due, 4 530.00 paid.
+        self.assertAlmostEqual(wizard.amount, -279.00, 2)
         wizard.action_create_lines()
         line = self._adjustments()
         self.assertEqual(len(line), 1)
-        self.assertAlmostEqual(line.amount_total, -837.00, 2)
+        self.assertAlmostEqual(line.amount_total, -279.00, 2)
         self.assertEqual(line.date, date(2026, 12, 31))
         self.assertEqual(line.report_id.date, date(2027, 1, 1))
         self.assertEqual(line.report_id.state, "draft")

@@ -35,6 +35,9 @@ ENTREPRENEUR_ACTIONS = {
         "portal_add_receipts",
         "portal_remove_expense",
         "portal_remove_receipts",
+        # Only read (issue 9): refused on others' activities by test_trip_portal.
+        "portal_trip_quote",
+        "portal_usual_trips",
     },
     "cae.expense.report": {"action_submit"},
     "cae.activity.document": {"cae_portal_upload"},

@@ -3,13 +3,17 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_amount
 
 
 class CaeMileageRegularisationWizard(models.TransientModel):
     """Year-end mileage regularisation of one activity.
 
-    Trips are paid at the first band's rate; once the year's distance is known, the
-    banded formula gives what was really due. The difference, positive or negative,
+    Trips are paid at the marginal rate of their place in the year (see
+    models/cae_mileage_marginal.py): entered in date order, they add up to the
+    banded formula on the year's distance and there is nothing to regularise. A
+    back-dated, changed or removed trip moves the others' rates: the regularisation
+    says what each of them moved. The difference, positive or negative,
     goes as one line per vehicle into the activity's December report, or, once
     December's report is submitted, into the activity's next draft report (created
     when needed, e.g. January's), dated 31 December of the year so that it counts in
@@ -72,6 +76,9 @@ class CaeMileageRegularisationWizard(models.TransientModel):
             )
         )
         self._check_not_provisional(lines)
+        shifts = defaultdict(lambda: self.env["cae.mileage.shift"])
+        for shift in lines._mileage_unsettled_shifts(activity, self.year):
+            shifts[shift._group_key()] |= shift
         groups = defaultdict(lambda: {"km": 0.0, "paid": 0.0})
         for line in lines:
             key = (line.vehicle_type, line.vehicle_fiscal_power, line.vehicle_electric)
@@ -127,6 +134,12 @@ class CaeMileageRegularisationWizard(models.TransientModel):
                 bonus=bonus,
                 **figures,
             )
+            if not currency.is_zero(difference):
+                note += self._explain_shifts(
+                    shifts.get((activity.id, self.year, vtype, power, electric)),
+                    difference,
+                    currency,
+                )
             vals = None
             if not currency.is_zero(difference):
                 vals = {
@@ -149,6 +162,29 @@ class CaeMileageRegularisationWizard(models.TransientModel):
                 }
             proposal.append((vals, note))
         return proposal
+
+    def _explain_shifts(self, shifts, difference, currency):
+        """What back-dated, changed or removed trips moved, one sentence each
+        (trips entered in date order add up to the scale: nothing else moves)."""
+        if not shifts:
+            return ""
+        sentences = [shift._sentence() for shift in shifts.sorted("trip_date")]
+        rest = currency.round(difference - sum(shifts.mapped("amount")))
+        if not currency.is_zero(rest):
+            sign = "+" if rest > 0 else ""
+            sentences.append(
+                self.env._(
+                    "Other differences (the scale changed after the trips were "
+                    "priced): %(amount)s",
+                    amount=sign + format_amount(self.env, rest, currency),
+                )
+            )
+        return (
+            "\n"
+            + self.env._("What moved since the trips were paid:")
+            + "\n"
+            + ("\n".join(f"• {sentence}" for sentence in sentences))
+        )
 
     @api.depends("activity_id", "year")
     def _compute_proposal(self):
@@ -198,6 +234,16 @@ class CaeMileageRegularisationWizard(models.TransientModel):
             vals["report_id"] = report.id
         # Staff checked above; where a line belongs is written by code only.
         lines = self.env["cae.expense.line"].sudo().create(vals_list)
+        by_vehicle = {
+            (line.vehicle_type, line.vehicle_fiscal_power, line.vehicle_electric): line
+            for line in lines
+        }
+        # What back-dated, changed or removed trips moved is settled now.
+        for shift in lines._mileage_unsettled_shifts(self.activity_id, self.year):
+            line = by_vehicle.get(shift._group_key()[2:])
+            shift.write(
+                {"settled": True, "settled_line_id": line.id if line else False}
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "cae.expense.report",
