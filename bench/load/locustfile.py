@@ -1,6 +1,7 @@
 """The month-end rush, as Locust users (run by bench/load/run.sh, not by hand).
 
-Entrepreneurs (one Locust user each, one login each from the seed's JSON): log in,
+Entrepreneurs (one Locust user each, one login each from the seed's JSON, one month
+end each, so that they arrive at Locust's spawn rate): log in,
 open ``/my`` and Odoo's ``/my/tasks`` (the peer page), add three expenses each with a
 200 kB photo and one trip to last month, open that month and submit it, open
 ``/my/tasks`` again, then stop. They think 1-3 s between pages, like a person on a
@@ -30,6 +31,7 @@ FIRST, _, LAST = os.environ.get("LOAD_SLICE", "0:").partition(":")
 ENTREPRENEURS = SEED["entrepreneurs"][int(FIRST or 0) : int(LAST) if LAST else None]
 ACCOUNTANTS = int(os.environ.get("LOAD_ACCOUNTANTS", "3"))
 MONTH = SEED["month"]
+LOOP = os.environ.get("LOAD_LOOP") == "1"
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_token"\s+value="([^"]+)"')
 REPORT_URL = re.compile(r"/my/expenses/(\d+)\?done=")
@@ -175,6 +177,11 @@ class Entrepreneur(OdooUser):
                     response.failure(f"not submitted (HTTP {response.status_code})")
         self._page("/my/tasks", "GET /my/tasks")
         STATE["done"] += 1
+        # In a rush, one month end per simulated person: arrivals are Locust's spawn
+        # rate, not users coming back for another login (which made the load grow
+        # with time). The unloaded run's one user plays them all in turn.
+        if not LOOP:
+            raise StopUser()
 
 
 class Accountant(OdooUser):
@@ -185,6 +192,8 @@ class Accountant(OdooUser):
         super().on_start()
         self.share = STATE.setdefault("accountants", 0)
         STATE["accountants"] += 1
+        if self.share >= ACCOUNTANTS:
+            raise StopUser()  # one per seeded login, never a fourth
         login = SEED["accountants"][self.share]
         response = self.client.post(
             "/web/session/authenticate",

@@ -2,10 +2,12 @@
 
 ``python memory.py PID OUT.json``: every second until the server stops or SIGTERM,
 the peak RSS of each process of the tree (prefork: the master, HTTP workers, the
-cron worker) and of the tree as a whole, written to OUT.json at the end.
+cron worker) and of the tree as a whole, and the highest 1-minute load average of the
+machine (other jobs on it show there), written to OUT.json at the end.
 """
 
 import json
+import os
 import signal
 import sys
 import time
@@ -15,7 +17,7 @@ import psutil
 
 def main():
     server = psutil.Process(int(sys.argv[1]))
-    peaks = {"per_process_mb": 0.0, "total_mb": 0.0, "processes": 0}
+    peaks = {"per_process_mb": 0.0, "total_mb": 0.0, "processes": 0, "load": 0.0}
     running = [True]
     signal.signal(signal.SIGTERM, lambda *_: running.__setitem__(0, False))
     while running[0] and server.is_running():
@@ -27,6 +29,7 @@ def main():
         peaks["per_process_mb"] = max(peaks["per_process_mb"], *sizes)
         peaks["total_mb"] = max(peaks["total_mb"], sum(sizes))
         peaks["processes"] = max(peaks["processes"], len(tree))
+        peaks["load"] = max(peaks["load"], os.getloadavg()[0])
         time.sleep(1)
     with open(sys.argv[2], "w", encoding="utf-8") as out:
         json.dump({k: round(v, 1) for k, v in peaks.items()}, out)

@@ -116,11 +116,13 @@ locust() {  # locust NAME SLICE ACCOUNTANTS USERS RATE SECONDS WAIT [classes]
 
 step "Warm-up (first pages of each worker), then unloaded: $baseline_users entrepreneurs one at a time"
 # No thinking time here: one request at a time is what "unloaded" means.
+export LOAD_LOOP=1
 locust warmup "0:$warmup_users" 0 1 1 120 0:0 Entrepreneur >/dev/null
 first=$((warmup_users + baseline_users))
 echo "== baseline" >>"$log"
 locust baseline "$warmup_users:$first" 0 1 1 300 0:0 Entrepreneur
 
+unset LOAD_LOOP
 rushes=()
 rush() {  # rush NAME RATE FIRST: USERS entrepreneurs from the seed's FIRST one
     local name=$1 rate=$2 from=$3
