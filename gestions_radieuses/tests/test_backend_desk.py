@@ -191,9 +191,12 @@ class TestBackendDesk(CaeExpenseCommon):
         self.assertEqual(form.cae_deadline_horizon_months, 12)
         form.cae_deadline_horizon_months = 6
         form.cae_expense_journal_code = "ND"
+        self.assertEqual(form.cae_late_expense_policy, "complement")
+        form.cae_late_expense_policy = "next_month"
         form.save().action_save()
         self.assertEqual(self.company.cae_deadline_horizon_months, 6)
         self.assertEqual(self.company.cae_expense_journal_code, "ND")
+        self.assertEqual(self.company.cae_late_expense_policy, "next_month")
         for user in (self.accountant, self.advisor):
             with self.assertRaises(AccessError):
                 self.env["cae.settings"].with_user(user).create({})

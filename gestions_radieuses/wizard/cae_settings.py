@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError
 
+from ..models.res_company import LATE_EXPENSE_POLICIES
 from ..tools.calendar_dates import holiday_subdivisions
 
 # The company's CAE settings a manager edits (CAE > Configuration > Settings).
@@ -14,6 +15,7 @@ CAE_SETTINGS_FIELDS = (
     "cae_deadline_horizon_months",
     "cae_expense_payable_account",
     "cae_expense_journal_code",
+    "cae_late_expense_policy",
 )
 
 
@@ -69,6 +71,16 @@ class CaeSettings(models.TransientModel):
         string="Expense journal code",
         default=lambda self: self._company_value("cae_expense_journal_code"),
         help="Journal code written on the exported entries.",
+    )
+
+    cae_late_expense_policy = fields.Selection(
+        LATE_EXPENSE_POLICIES,
+        string="Expenses of a month already submitted",
+        required=True,
+        default=lambda self: self._company_value("cae_late_expense_policy"),
+        help="Where an expense goes when its month's report was already submitted: "
+        "a complementary report of that month, created on the fly, or the report "
+        "of the next month still open.",
     )
 
     @api.model
