@@ -44,6 +44,9 @@
         "demo/cae_expense_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "gestions_radieuses/static/src/portal/*",
+        ],
         "web.assets_tests": [
             "gestions_radieuses/static/tests/tours/*.js",
         ],

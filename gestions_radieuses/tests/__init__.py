@@ -44,3 +44,6 @@ from . import test_portal_membership
 
 # Beyond one machine (issue 11): pages that only read are read-only routes.
 from . import test_readonly_routes
+
+# Less paperwork, measured on a phone (issue 9): every portal page in French.
+from . import test_portal_french
