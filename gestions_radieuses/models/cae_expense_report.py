@@ -263,39 +263,27 @@ class CaeExpenseReport(models.Model):
             old = report.old_line_count
             # One msgid per plural form: French says "1 doublon possible".
             labels = [
-                label
-                for count, label in (
+                plural(self.env, count, one, other)
+                for count, one, other in (
                     (
                         missing,
-                        plural(
-                            self.env,
-                            missing,
-                            self.env._("%(count)s missing receipt", count=missing),
-                            self.env._("%(count)s missing receipts", count=missing),
-                        ),
+                        self.env._("%(count)s missing receipt", count=missing),
+                        self.env._("%(count)s missing receipts", count=missing),
                     ),
-                    (vat, self.env._("%(count)s VAT to check", count=vat)),
+                    (
+                        vat,
+                        self.env._("%(count)s VAT to check", count=vat),
+                        self.env._("%(count)s VAT to check", count=vat),
+                    ),
                     (
                         duplicates,
-                        plural(
-                            self.env,
-                            duplicates,
-                            self.env._(
-                                "%(count)s possible duplicate", count=duplicates
-                            ),
-                            self.env._(
-                                "%(count)s possible duplicates", count=duplicates
-                            ),
-                        ),
+                        self.env._("%(count)s possible duplicate", count=duplicates),
+                        self.env._("%(count)s possible duplicates", count=duplicates),
                     ),
                     (
                         old,
-                        plural(
-                            self.env,
-                            old,
-                            self.env._("%(count)s line over 3 months", count=old),
-                            self.env._("%(count)s lines over 3 months", count=old),
-                        ),
+                        self.env._("%(count)s line over 3 months", count=old),
+                        self.env._("%(count)s lines over 3 months", count=old),
                     ),
                 )
                 if count

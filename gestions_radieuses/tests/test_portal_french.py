@@ -244,3 +244,28 @@ class TestFormats(CaeExpenseCommon):
         self.assertFalse(is_singular(en, 0))
         self.assertEqual(plural(fr, 1, "one", "other"), "one")
         self.assertEqual(plural(fr, 3, "one", "other"), "other")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTapTargets(CaeExpenseCommon, HttpCase):
+    """At phone size, the module's targets are at least 44×44 px (the tour
+    measures them)."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_tap_targets(self):
+        self.env["cae.activity.document"].create(
+            {
+                "activity_id": self.activity_a.id,
+                "type_id": self.type_insurance.id,
+                "date_until": self.today + timedelta(days=200),
+                "file": base64.b64encode(PDF_BYTES),
+                "file_name": "attestation.pdf",
+            }
+        )
+        self.env["cae.deadline"]._generate(today=self.today)
+        self._line(name="Ramettes de papier", amount_total=12.5)
+        self.start_tour(
+            "/my/activities", "cae_tap_targets_tour", login="cae_entrepreneur_a"
+        )
