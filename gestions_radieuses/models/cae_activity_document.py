@@ -104,20 +104,18 @@ class CaeActivityDocument(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_protected_fields(self, vals, owned=OWNED_FIELDS)
-        documents = super().create(vals_list)
-        documents._cae_replace_previous()
-        return documents
+        return super().create(vals_list)
 
     def write(self, vals):
         check_protected_fields(self, vals, owned=OWNED_FIELDS)
         return super().write(vals)
 
     def _cae_replace_previous(self):
-        """A new file of a kind replaces the activity's earlier documents of that
-        kind: they are kept (history) but shown "Replaced on …", not "Valid"
-        next to the new one. Earlier means valid until the same day or before,
-        or without an end date; a certificate sent late for a past year
-        replaces nothing newer."""
+        """A new file sent from the portal replaces the activity's earlier
+        documents of that kind: they are kept (history) but shown "Replaced on
+        …", not "Valid" next to the new one. Earlier means valid until the same
+        day or before, or without an end date; a certificate sent late for a
+        past year replaces nothing newer."""
         new = self.filtered("file")
         if not new:
             return
@@ -222,6 +220,7 @@ class CaeActivityDocument(models.Model):
         except ValidationError as error:
             raise CaeFormError({"file": str(error.args[0])}) from error
         kept.unlink()
+        document._cae_replace_previous()
         activity_sudo.message_post(
             body=self.env._(
                 "New document sent from the portal: %(document)s",
