@@ -110,6 +110,10 @@ class CaeActivityDocument(models.Model):
         check_protected_fields(self, vals, owned=OWNED_FIELDS)
         return super().write(vals)
 
+    def _cae_close_deadlines(self):
+        # Which deadlines a document closes depends on its type and expiry.
+        self.env["cae.deadline"]._close_by_documents(self)
+
     def _cae_replace_previous(self):
         """A new file sent from the portal replaces the activity's earlier
         documents of that kind: they are kept (history) but shown "Replaced on
