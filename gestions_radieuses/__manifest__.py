@@ -48,6 +48,7 @@
     "assets": {
         "web.assets_frontend": [
             "gestions_radieuses/static/src/js/trip_quote.js",
+            "gestions_radieuses/static/src/portal/*",
         ],
         "web.assets_tests": [
             "gestions_radieuses/static/tests/tours/*.js",

@@ -75,6 +75,7 @@ class CaeActivityPortal(CaePortal):
             "page_name": "cae_activity",
             "errors": {},
             "form": {},
+            "kept_file": None,
         }
         values.update(extra)
         return self._get_page_view_values(
@@ -106,10 +107,12 @@ class CaeActivityPortal(CaePortal):
         activity_sudo = self._cae_check_access("cae.activity", activity_id)
         max_mb = upload_max_mb(activity_sudo.company_id)
         file_name, data = (self._cae_read_files("file", max_mb) or [(None, b"")])[0]
+        kept_token = post.get("kept_file") or None
+        Document = request.env["cae.activity.document"]
         # As the entrepreneur: the model checks who calls, the form and the file
         # (the shared upload validator), then writes.
         _document_id, errors = self._cae_run(
-            lambda: request.env["cae.activity.document"].cae_portal_upload(
+            lambda: Document.cae_portal_upload(
                 activity_sudo.id,
                 post.get("type_id"),
                 base64.b64encode(data),
@@ -117,12 +120,24 @@ class CaeActivityPortal(CaePortal):
                 date_from=post.get("date_from"),
                 date_until=post.get("date_until"),
                 note=post.get("note"),
+                kept_file=None if data else kept_token,
             ),
             field="file",
         )
         if not errors:
             return request.redirect(f"{activity_sudo.access_url}?uploaded=1#documents")
-        values = self._cae_activity_page_values(activity_sudo, errors=errors, form=post)
+        # The file was fine but something else was not: keep it, so that it need
+        # not be picked again.
+        kept = None
+        if data and "file" not in errors:
+            token = Document._cae_keep_upload(activity_sudo.id, file_name, data)
+            kept = token and {"token": token, "name": file_name}
+        elif not data and kept_token:
+            attachment = Document._cae_kept_upload(activity_sudo, kept_token)
+            kept = attachment and {"token": kept_token, "name": attachment.name}
+        values = self._cae_activity_page_values(
+            activity_sudo, errors=errors, form=post, kept_file=kept or None
+        )
         return request.render(
             "gestions_radieuses.portal_my_activity", values, status=400
         )

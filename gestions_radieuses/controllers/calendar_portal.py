@@ -12,6 +12,8 @@ from .portal import CaePortal
 
 # The portal page shows what is late and what is due within this many days.
 UPCOMING_DAYS = 90
+# "This week" on the page: what is due within this many days, after what is late.
+WEEK_DAYS = 7
 # The home tile counts what is late and what is due within this many days.
 TILE_DAYS = 14
 
@@ -59,6 +61,7 @@ class CaeCalendarPortal(CaePortal):
             {
                 "page_name": "cae_calendar",
                 "today": today,
+                "week_end": today + timedelta(days=WEEK_DAYS),
                 "late": todo.filtered(lambda d: d.due_date < today),
                 "upcoming": todo.filtered(lambda d: d.due_date >= today),
                 "done": done,
@@ -66,6 +69,9 @@ class CaeCalendarPortal(CaePortal):
                 "digest_frequency": partner.cae_digest_frequency or "weekly",
                 "error": None,
                 "message": None,
+                # A confirmation or refusal of the settings (feed link, digest)
+                # is shown inside their section, opened.
+                "saved_in_settings": False,
             }
         )
         values.update(extra)
@@ -86,7 +92,10 @@ class CaeCalendarPortal(CaePortal):
             ),
             "digest": request.env._("Your choice of e-mail has been saved."),
         }
-        values = self._cae_calendar_values(message=messages.get(kw.get("saved")))
+        saved = kw.get("saved")
+        values = self._cae_calendar_values(
+            message=messages.get(saved), saved_in_settings=saved in ("token", "digest")
+        )
         return request.render("gestions_radieuses.portal_my_calendar", values)
 
     @http.route(
@@ -118,7 +127,7 @@ class CaeCalendarPortal(CaePortal):
     )
     def portal_my_calendar_token(self, **post):
         request.env.user.partner_id.cae_renew_calendar_token()
-        return request.redirect("/my/calendar?saved=token#subscribe")
+        return request.redirect("/my/calendar?saved=token#settings")
 
     @http.route(
         "/my/calendar/digest",
@@ -133,11 +142,11 @@ class CaeCalendarPortal(CaePortal):
             lambda: partner.cae_set_digest_frequency(frequency)
         )
         if error:
-            values = self._cae_calendar_values(error=error)
+            values = self._cae_calendar_values(error=error, saved_in_settings=True)
             return request.render(
                 "gestions_radieuses.portal_my_calendar", values, status=400
             )
-        return request.redirect("/my/calendar?saved=digest#digest")
+        return request.redirect("/my/calendar?saved=digest#settings")
 
     # ------------------------------------------------------------------
     # The iCalendar feed, for Google, Apple and Outlook calendars

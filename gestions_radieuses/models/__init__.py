@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import ir_qweb
 from . import cae_deadline_source
 from . import cae_document_type
 from . import cae_activity

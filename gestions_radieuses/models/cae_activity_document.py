@@ -1,16 +1,18 @@
 import base64
 import binascii
-from datetime import timedelta
+import secrets
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import DOCUMENT_MIMETYPES, check_uploaded_attachments
+from ..tools import DOCUMENT_MIMETYPES, check_upload, check_uploaded_attachments
 from ..tools.cron_batches import read_cursor, write_cursor
 from ..tools.form_errors import CaeFormError, typed_id
 from ..tools.protected_fields import check_protected_fields
+from ..tools.uploads import upload_max_mb
 
 # Documents whose status is refreshed per run of the cron's server action.
 STATUS_BATCH = 1000
@@ -22,6 +24,11 @@ EXPIRY_WARNING_DAYS = 30
 MAX_VALIDITY_YEARS = 10
 # Longest note an entrepreneur may write with a document.
 NOTE_SIZE = 200
+# A file sent with a form the model refused is kept, so that it need not be
+# picked again: an attachment of no record, found again by the caller's token.
+KEPT_UPLOAD_PREFIX = "cae_kept_upload"
+# Fields only the module's own code writes (a new document replaces the old).
+OWNED_FIELDS = ("replaced_by_id", "replaced_date")
 
 
 class CaeActivityDocument(models.Model):
@@ -71,6 +78,7 @@ class CaeActivityDocument(models.Model):
             ("expiring", "Expiring soon"),
             ("expired", "Expired"),
             ("missing", "Missing file"),
+            ("replaced", "Replaced"),
         ],
         compute="_compute_status",
         store=True,
@@ -78,6 +86,16 @@ class CaeActivityDocument(models.Model):
         readonly=True,
         help="Recomputed every night: expiring means within 30 days.",
     )
+    replaced_by_id = fields.Many2one(
+        "cae.activity.document",
+        string="Replaced by",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The newer document of the same kind that took this one's place.",
+    )
+    replaced_date = fields.Date(string="Replaced on", readonly=True, copy=False)
 
     # ------------------------------------------------------------------
     # Writes: the status is computed, the portal writes through portal_upload
@@ -85,16 +103,73 @@ class CaeActivityDocument(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_protected_fields(self, vals)
+            check_protected_fields(self, vals, owned=OWNED_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_protected_fields(self, vals)
+        check_protected_fields(self, vals, owned=OWNED_FIELDS)
         return super().write(vals)
 
     def _cae_close_deadlines(self):
         # Which deadlines a document closes depends on its type and expiry.
         self.env["cae.deadline"]._close_by_documents(self)
+
+    def _cae_replace_previous(self):
+        """A new file sent from the portal replaces the activity's earlier
+        documents of that kind: they are kept (history) but shown "Replaced on
+        …", not "Valid" next to the new one. Earlier means valid until the same
+        day or before, or without an end date; a certificate sent late for a
+        past year replaces nothing newer."""
+        new = self.filtered("file")
+        if not new:
+            return
+        candidates = self.sudo().search(
+            [
+                ("activity_id", "in", new.activity_id.ids),
+                ("type_id", "in", new.type_id.ids),
+                ("replaced_by_id", "=", False),
+                ("id", "not in", self.ids),
+            ]
+        )
+        # Sent late (an earlier certificate than one already here): it is the
+        # one replaced, by the newer one.
+        for document in new:
+            newer = candidates.filtered(
+                lambda c, d=document: (
+                    c.activity_id == d.activity_id
+                    and c.type_id == d.type_id
+                    and c.file
+                    and c.date_until
+                    and d.date_until
+                    and c.date_until > d.date_until
+                )
+            )
+            if newer:
+                newest = newer.sorted(lambda c: (c.date_until, c.id))[-1]
+                document.sudo().write(
+                    {
+                        "replaced_by_id": newest.id,
+                        "replaced_date": newest.company_id._cae_today(),
+                    }
+                )
+        new = new.filtered(lambda d: not d.replaced_by_id)
+        by_kind = new.grouped(lambda d: (d.activity_id, d.type_id))
+        for old in candidates:
+            newer = by_kind.get((old.activity_id, old.type_id), self.browse()).filtered(
+                lambda d, old=old: (
+                    not d.date_until
+                    or not old.date_until
+                    or old.date_until <= d.date_until
+                )
+            )
+            if newer:
+                newest = newer.sorted(lambda d: (d.date_until or date.max, d.id))[-1]
+                old.write(
+                    {
+                        "replaced_by_id": newest.id,
+                        "replaced_date": newest.company_id._cae_today(),
+                    }
+                )
 
     @api.model
     def cae_portal_upload(
@@ -107,17 +182,24 @@ class CaeActivityDocument(models.Model):
         date_from=None,
         date_until=None,
         note=None,
+        kept_file=None,
     ):
         """An entrepreneur sends a document of one of their activities.
 
         ``file_content`` is the file in base64 (as Odoo's binary fields), dates
-        are ISO strings. Checks that the caller runs the activity (record rules
+        are ISO strings. Without a file, ``kept_file`` (the token of a file the
+        caller sent with a refused form, see _cae_keep_upload) gives it.
+        Checks that the caller runs the activity (record rules
         of the portal), the type, the dates and, through the document's own
         constraint (the shared upload validator), the file's real type and size;
         then creates the document with sudo() from these fields only.
         Raises CaeFormError ({form field: message}) on bad input.
         """
         activity_sudo = self._cae_upload_activity(activity_id)
+        kept = self.env["ir.attachment"]
+        if not file_content and kept_file:
+            kept = self._cae_kept_upload(activity_sudo, kept_file)
+            file_content, file_name = kept.datas, kept.name
         vals, errors = self._cae_upload_values(
             type_id, file_content, date_from, date_until
         )
@@ -141,6 +223,8 @@ class CaeActivityDocument(models.Model):
                 )
         except ValidationError as error:
             raise CaeFormError({"file": str(error.args[0])}) from error
+        kept.unlink()
+        document._cae_replace_previous()
         activity_sudo.message_post(
             body=self.env._(
                 "New document sent from the portal: %(document)s",
@@ -150,6 +234,60 @@ class CaeActivityDocument(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return document.id
+
+    @api.model
+    def _cae_keep_upload(self, activity_id, file_name, data):
+        """Keep a file sent with a form that was refused for another reason, so
+        that the entrepreneur does not pick it again: returns a token for the
+        form, or None when the file itself is refused (it is not kept). Called
+        by the portal route after the refusal (its savepoint undid everything);
+        only the same user, for the same activity, finds it again."""
+        activity_sudo = self._cae_upload_activity(activity_id)
+        try:
+            check_upload(
+                self.env,
+                data,
+                DOCUMENT_MIMETYPES,
+                upload_max_mb(activity_sudo.company_id),
+                name=file_name,
+            )
+        except ValidationError:
+            return None
+        token = secrets.token_urlsafe(16)
+        self.env["ir.attachment"].sudo().create(
+            {
+                "name": str(file_name or "document")[:255],
+                "raw": data,
+                "res_model": self._name,
+                "res_id": 0,
+                "description": f"{KEPT_UPLOAD_PREFIX}:{activity_sudo.id}:{token}",
+            }
+        )
+        return token
+
+    @api.model
+    def _cae_kept_upload(self, activity_sudo, token):
+        """The file the caller kept for this activity under ``token`` (sudo), or
+        an empty recordset."""
+        if not isinstance(token, str) or not token.isascii() or len(token) > 64:
+            return self.env["ir.attachment"]
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", 0),
+                    ("create_uid", "=", self.env.uid),
+                    (
+                        "description",
+                        "=",
+                        f"{KEPT_UPLOAD_PREFIX}:{activity_sudo.id}:{token}",
+                    ),
+                ],
+                limit=1,
+            )
+        )
 
     @api.model
     def _cae_upload_activity(self, activity_id):
@@ -231,12 +369,14 @@ class CaeActivityDocument(models.Model):
             "file": base64.b64encode(data),
         }, errors
 
-    @api.depends("file", "date_until")
+    @api.depends("file", "date_until", "replaced_by_id")
     def _compute_status(self):
         for document in self:
             document.status = document._status_on(document.company_id._cae_today())
 
     def _status_on(self, day):
+        if self.replaced_by_id:
+            return "replaced"
         if not self.file:
             return "missing"
         if not self.date_until:

@@ -64,6 +64,9 @@ class CaeDeadline(models.Model):
     category = fields.Selection(related="rule_id.category", store=True, readonly=True)
     actor = fields.Selection(related="rule_id.actor", store=True, readonly=True)
     explanation = fields.Html(related="rule_id.explanation")
+    # Deadlines waiting for an event of the module close by themselves: the
+    # portal says so instead of offering "It's done".
+    closing_event = fields.Selection(related="rule_id.closing_event")
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     due_date = fields.Date(required=True, index=True)

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import format_date
 
+from ..tools.formats import plural
 from ..tools.protected_fields import check_protected_fields
 
 EDITABLE_STATES = ("draft", "refused")
@@ -285,15 +286,37 @@ class CaeExpenseReport(models.Model):
             report.vat_mismatch_count = len(report_lines.filtered("vat_mismatch"))
             report.duplicate_count = len(report_lines.filtered("duplicate_line_ids"))
             report.old_line_count = len(report_lines.filtered("is_old"))
-            labels = []
-            for count, label in (
-                (report.missing_receipt_count, self.env._("missing receipts")),
-                (report.vat_mismatch_count, self.env._("VAT to check")),
-                (report.duplicate_count, self.env._("possible duplicates")),
-                (report.old_line_count, self.env._("lines over 3 months")),
-            ):
-                if count:
-                    labels.append(f"{count} {label}")
+            missing = report.missing_receipt_count
+            vat = report.vat_mismatch_count
+            duplicates = report.duplicate_count
+            old = report.old_line_count
+            # One msgid per plural form: French says "1 doublon possible".
+            labels = [
+                plural(self.env, count, one, other)
+                for count, one, other in (
+                    (
+                        missing,
+                        self.env._("%(count)s missing receipt", count=missing),
+                        self.env._("%(count)s missing receipts", count=missing),
+                    ),
+                    (
+                        vat,
+                        self.env._("%(count)s VAT to check", count=vat),
+                        self.env._("%(count)s VAT to check", count=vat),
+                    ),
+                    (
+                        duplicates,
+                        self.env._("%(count)s possible duplicate", count=duplicates),
+                        self.env._("%(count)s possible duplicates", count=duplicates),
+                    ),
+                    (
+                        old,
+                        self.env._("%(count)s line over 3 months", count=old),
+                        self.env._("%(count)s lines over 3 months", count=old),
+                    ),
+                )
+                if count
+            ]
             report.check_summary = ", ".join(labels)
             report.needs_attention = bool(labels)
 

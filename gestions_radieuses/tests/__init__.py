@@ -52,3 +52,6 @@ from . import test_backend_desk
 # Trips at the marginal rate of the year (issue 9): pricing, quote, usual trips.
 from . import test_mileage_marginal
 from . import test_trip_portal
+
+# Less paperwork, measured on a phone (issue 9): every portal page in French.
+from . import test_portal_french

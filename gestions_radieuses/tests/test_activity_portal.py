@@ -3,6 +3,7 @@ import json
 import re
 from datetime import date
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -117,7 +118,113 @@ class TestActivityPortal(CaeHttpMixin, HttpCase, CaeCommon):
                 self.assertEqual(response.status_code, 400)
                 self.assertIn("was not saved", response.text)
         self.assertFalse(self.activity_a.document_ids)
-        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments_before)
+        # A file refused for what it is is not kept; a good file sent with a
+        # form refused for another reason is (see test_file_kept_on_refusal).
+        kept = self._kept()
+        self.assertEqual(len(kept), 3)
+        self.assertEqual(
+            self.env["ir.attachment"].search_count([]) - len(kept), attachments_before
+        )
+
+    def _kept(self):
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "cae.activity.document"),
+                    ("res_id", "=", 0),
+                    ("description", "=like", "cae_kept_upload:%"),
+                ]
+            )
+        )
+
+    def test_required_fields_marked(self):
+        """What must be filled is marked before sending; the end date is required
+        as soon as the kind of document has one (the page's script; the server
+        marks it on a re-rendered form)."""
+        self._login(self.entrepreneur_a)
+        _response, html = self._page(f"/my/activities/{self.activity_a.id}")
+        self.assertIn("o_cae_required_mark", html)
+        self.assertIn('data-validity-required="1"', html)
+        self.assertRegex(html, r'<select id="cae_doc_type"[^>]*required="required"')
+        # No kind chosen yet: the end date is not required yet.
+        self.assertNotRegex(html, r'<input id="cae_doc_until"[^>]*required')
+        response = self._upload(self.activity_a, PDF_BYTES, date_until="")
+        self.assertEqual(response.status_code, 400)
+        self.assertRegex(
+            response.text, r'<input id="cae_doc_until"[^>]*required="required"'
+        )
+
+    def test_file_kept_on_refusal(self):
+        """The end date forgotten: the file is kept, said so, and sent with the
+        corrected form without picking it again."""
+        self._login(self.entrepreneur_a)
+        response = self._upload(
+            self.activity_a, PDF_BYTES, filename="rc-pro.pdf", date_until=""
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("File kept", response.text)
+        self.assertIn("rc-pro.pdf", response.text)
+        token = re.search(r'name="kept_file" value="([^"]+)"', response.text).group(1)
+        self.assertEqual(len(self._kept()), 1)
+        # Another entrepreneur cannot use the token (their own activity).
+        other = self.env["cae.activity.document"].with_user(self.entrepreneur_b)
+        with self.assertRaises(UserError):
+            other.cae_portal_upload(
+                self.activity_b.id,
+                self.type_insurance.id,
+                b"",
+                None,
+                date_until="2031-01-31",
+                kept_file=token,
+            )
+        self.assertFalse(self.activity_b.document_ids)
+        # Sent again, without a file, with the date: the kept file is the document.
+        response = self.url_open(
+            f"/my/activities/{self.activity_a.id}/documents",
+            data={
+                "type_id": str(self.type_insurance.id),
+                "date_until": "2031-01-31",
+                "kept_file": token,
+                "csrf_token": self._csrf(self.activity_a),
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        document = self.activity_a.document_ids
+        self.assertEqual(document.file_name, "rc-pro.pdf")
+        self.assertEqual(base64.b64decode(document.file), PDF_BYTES)
+        self.assertFalse(self._kept())
+
+    def test_new_certificate_replaces_old(self):
+        """A new certificate of the same kind replaces the old one: listed as
+        replaced, not both "Valid"; an older one sent late replaces nothing."""
+        self._login(self.entrepreneur_a)
+        self.assertEqual(self._upload(self.activity_a, PDF_BYTES).status_code, 303)
+        old = self.activity_a.document_ids
+        response = self._upload(self.activity_a, PDF_BYTES, date_until="2032-01-31")
+        self.assertEqual(response.status_code, 303)
+        new = self.activity_a.document_ids - old
+        self.assertEqual(old.status, "replaced")
+        self.assertEqual(old.replaced_by_id, new)
+        self.assertEqual(old.replaced_date, self.env.company._cae_today())
+        self.assertEqual(new.status, "valid")
+        self.assertEqual(self.activity_a.document_alert_count, 0)
+        _response, html = self._page(f"/my/activities/{self.activity_a.id}")
+        self.assertEqual(html.count("o_cae_document_replaced"), 1)
+        self.assertIn("Replaced on", html)
+        # Last year's certificate sent late: the newer one stays.
+        self._upload(self.activity_a, PDF_BYTES, date_until="2030-01-31")
+        late = self.activity_a.document_ids - old - new
+        self.assertEqual(late.status, "replaced")
+        self.assertEqual(new.status, "valid")
+        # Another kind of document replaces nothing.
+        self._upload(self.activity_a, PDF_BYTES, type_id=str(self.type_contract.id))
+        self.assertEqual(new.status, "valid")
+        # Nobody writes the replacement by hand.
+        with self.assertRaises(AccessError):
+            new.with_user(self.advisor).write({"replaced_by_id": False})
 
     def test_upload_on_someone_else_or_without_csrf_is_refused(self):
         self._login(self.entrepreneur_a)

@@ -84,6 +84,59 @@ class TestCalendarPortal(CaeCalendarCommon, CaeHttpMixin, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.partner_a.cae_digest_frequency, "daily")
 
+    def test_page_order_and_settings(self):
+        """Late first, then this week, then the feed and digest in one section
+        that opens with its confirmation after saving."""
+        self.deadline_a.due_date = self.today - timedelta(days=3)
+        soon = self.create_rule(
+            {
+                "name": "Soon deadline",
+                "recurrence": "once",
+                "date_once": self.today + timedelta(days=2),
+            }
+        )
+        self.Deadline._generate(rules=soon, today=self.today)
+        self._login(self.entrepreneur_a)
+        html = self.url_open("/my/calendar").text
+        late, week, settings = (
+            html.index('id="late"'),
+            html.index('id="this_week"'),
+            html.index('id="settings"'),
+        )
+        self.assertLess(late, week)
+        self.assertLess(week, settings)
+        self.assertLess(html.index("Tour deadline"), week)
+        self.assertLess(week, html.index("Soon deadline"))
+        self.assertLess(html.index("Soon deadline"), settings)
+        self.assertIn("Late since", html)
+        self.assertNotIn("Was due", html)
+        # Closed: no confirmation in it.
+        self.assertNotRegex(html, r'<details id="settings"[^>]*open')
+        response = self._post("/my/calendar/digest", {"frequency": "never"})
+        self.assertTrue(response.headers["Location"].endswith("#settings"))
+        html = self.url_open(response.headers["Location"]).text
+        self.assertRegex(html, r'<details id="settings"[^>]*open')
+        saved = html.index("o_cae_settings_saved")
+        self.assertLess(html.index('id="settings"'), saved)
+        self.assertLess(saved, html.index('id="digest"'))
+
+    def test_no_done_button_on_deadlines_that_close_themselves(self):
+        """A deadline closed by an event of the module (here: the expense report
+        sent) says so instead of offering "It's done"."""
+        self.generate()
+        monthly = self.deadlines(self.rule_monthly, self.activity_a, state="todo")
+        self.assertTrue(monthly)
+        self.assertEqual(monthly[0].closing_event, "expense_report_submitted")
+        self._login(self.entrepreneur_a)
+        html = self.url_open("/my/calendar").text
+        for deadline in monthly.filtered(
+            lambda d: d.due_date <= self.today + timedelta(days=90)
+        ):
+            self.assertNotIn(f"/my/calendar/{deadline.id}/done", html)
+        self.assertIn("Closes by itself when you send", html)
+        # The hand-closed one keeps its button.
+        self.assertIn(f"/my/calendar/{self.deadline_a.id}/done", html)
+
     def feed(self, url):
         return self.url_open(url.replace(self.base_url(), ""))
 

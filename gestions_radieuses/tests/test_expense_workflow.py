@@ -506,3 +506,20 @@ class TestExpensePerformance(CaeExpenseCommon):
         big = self._approve_queries(self.reports[5:8])
         self.assertGreater(small, 0)
         self.assertEqual(small, big)
+
+
+@tagged("post_install", "-at_install")
+class TestExpenseCategoryVat(CaeExpenseCommon):
+    """The default VAT of each category is France's: passenger transport at 10 %,
+    parking, tolls and car rental at 20 % (issue 9)."""
+
+    def test_parking_at_20(self):
+        travel = self.env.ref("gestions_radieuses.expense_category_travel")
+        parking = self.env.ref("gestions_radieuses.expense_category_parking")
+        self.assertEqual(travel.vat_rate, "10")
+        # What the 10 % category lists before pointing to the other one.
+        self.assertNotIn("parking", travel.description.split(".")[0].lower())
+        self.assertEqual(parking.vat_rate, "20")
+        line = self._line(category_id=parking.id, amount_total=12.0)
+        self.assertEqual(line.vat_rate, "20")
+        self.assertAlmostEqual(line.amount_vat, 2.0)

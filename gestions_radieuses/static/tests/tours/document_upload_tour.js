@@ -22,6 +22,13 @@ registry.category("web_tour.tours").add("gestions_radieuses_document_upload", {
             run: "selectByLabel Professional liability insurance certificate",
         },
         {
+            content: "The end of validity is now marked required, before sending",
+            trigger: "label[for=cae_doc_until] .o_cae_until_required:not(.d-none)",
+        },
+        {
+            trigger: "input[name=date_until]:required",
+        },
+        {
             content: "Until when it is valid",
             trigger: "input[name=date_until]",
             run() {
