@@ -1,7 +1,7 @@
 """The month-end rush, as Locust users (run by bench/load/run.sh, not by hand).
 
 Entrepreneurs (one Locust user each, one login each from the seed's JSON, one month
-end each, so that they arrive at Locust's spawn rate): log in,
+end each, the n-th arriving n / LOAD_PACE seconds after the first): log in,
 open ``/my`` and Odoo's ``/my/tasks`` (the peer page), add three expenses each with a
 200 kB photo and one trip to last month, open that month and submit it, open
 ``/my/tasks`` again, then stop. They think 1-3 s between pages, like a person on a
@@ -18,6 +18,7 @@ import os
 import re
 import time
 
+import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -32,6 +33,8 @@ ENTREPRENEURS = SEED["entrepreneurs"][int(FIRST or 0) : int(LAST) if LAST else N
 ACCOUNTANTS = int(os.environ.get("LOAD_ACCOUNTANTS", "3"))
 MONTH = SEED["month"]
 LOOP = os.environ.get("LOAD_LOOP") == "1"
+# Arrivals per second in a rush (0: as Locust starts the users).
+PACE = float(os.environ.get("LOAD_PACE") or 0)
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_token"\s+value="([^"]+)"')
 REPORT_URL = re.compile(r"/my/expenses/(\d+)\?done=")
@@ -150,8 +153,18 @@ class Entrepreneur(OdooUser):
     def month_end(self):
         if STATE["next"] >= len(ENTREPRENEURS):
             raise StopUser()
-        self.me = ENTREPRENEURS[STATE["next"]]
+        index = STATE["next"]
+        self.me = ENTREPRENEURS[index]
         STATE["next"] += 1
+        if PACE:
+            # The index-th person arrives index / PACE seconds after the first:
+            # Locust starts every user at once and each waits for its own moment
+            # (Locust would start a new user as soon as one stops, so arrivals
+            # could not be paced by its spawn rate).
+            STATE.setdefault("first_arrival", time.time())
+            delay = STATE["first_arrival"] + index / PACE - time.time()
+            if delay > 0:
+                gevent.sleep(delay)
         self.client.cookies.clear()
         self._login()
         self._page("/my", "GET /my")
@@ -177,11 +190,11 @@ class Entrepreneur(OdooUser):
                     response.failure(f"not submitted (HTTP {response.status_code})")
         self._page("/my/tasks", "GET /my/tasks")
         STATE["done"] += 1
-        # In a rush, one month end per simulated person: arrivals are Locust's spawn
-        # rate, not users coming back for another login (which made the load grow
-        # with time). The unloaded run's one user plays them all in turn.
-        if not LOOP:
-            raise StopUser()
+        # In a rush, one month end per simulated person, who then leaves (idles
+        # until the run ends: a stopped Locust user would be replaced at once). The
+        # unloaded run's one user plays them all in turn.
+        while not LOOP:
+            gevent.sleep(3600)
 
 
 class Accountant(OdooUser):
@@ -268,7 +281,5 @@ def quit_when_entrepreneurs_done(environment, **kwargs):
         while STATE["done"] < len(ENTREPRENEURS):
             time.sleep(0.5)
         environment.runner.quit()
-
-    import gevent  # noqa: PLC0415 (Locust's own event loop)
 
     gevent.spawn(watch)

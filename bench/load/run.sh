@@ -133,7 +133,10 @@ rush() {  # rush NAME RATE FIRST: USERS entrepreneurs from the seed's FIRST one
     echo "== rush $name" >>"$log"
     "$PYTHON" bench/load/trigger_cron.py --every 20 --seconds "$max_seconds" \
         -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
-    locust "$name" "$from:$((from + users))" 3 $((users + 3)) "$rate" "$max_seconds" 1:3
+    # Every simulated person is started at once; each waits for its own arrival
+    # time (LOAD_PACE per second), sends one month and leaves.
+    LOAD_PACE="$rate" locust "$name" "$from:$((from + users))" 3 $((users + 3)) 50 \
+        "$max_seconds" 1:3
     rushes+=("$name,$rate,$started_at,$(( $(date +%s) - start ))")
     # Let a cron run still going finish before the next phase reads.
     sleep 5
