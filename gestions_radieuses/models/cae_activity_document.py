@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..tools import DOCUMENT_MIMETYPES, check_upload, check_uploaded_attachments
 from ..tools.cron_batches import read_cursor, write_cursor
 from ..tools.form_errors import CaeFormError, typed_id
+from ..tools.held_files import held_files, hold_files
 from ..tools.protected_fields import check_protected_fields
 from ..tools.uploads import upload_max_mb
 
@@ -26,7 +27,6 @@ MAX_VALIDITY_YEARS = 10
 NOTE_SIZE = 200
 # A file sent with a form the model refused is kept, so that it need not be
 # picked again: an attachment of no record, found again by the caller's token.
-KEPT_UPLOAD_PREFIX = "cae_kept_upload"
 # Fields only the module's own code writes (a new document replaces the old).
 OWNED_FIELDS = ("replaced_by_id", "replaced_date")
 
@@ -254,14 +254,8 @@ class CaeActivityDocument(models.Model):
         except ValidationError:
             return None
         token = secrets.token_urlsafe(16)
-        self.env["ir.attachment"].sudo().create(
-            {
-                "name": str(file_name or "document")[:255],
-                "raw": data,
-                "res_model": self._name,
-                "res_id": 0,
-                "description": f"{KEPT_UPLOAD_PREFIX}:{activity_sudo.id}:{token}",
-            }
+        hold_files(
+            self.env, self._name, f"{activity_sudo.id}:{token}", [(file_name, data)]
         )
         return token
 
@@ -271,23 +265,7 @@ class CaeActivityDocument(models.Model):
         an empty recordset."""
         if not isinstance(token, str) or not token.isascii() or len(token) > 64:
             return self.env["ir.attachment"]
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", 0),
-                    ("create_uid", "=", self.env.uid),
-                    (
-                        "description",
-                        "=",
-                        f"{KEPT_UPLOAD_PREFIX}:{activity_sudo.id}:{token}",
-                    ),
-                ],
-                limit=1,
-            )
-        )
+        return held_files(self.env, self._name, f"{activity_sudo.id}:{token}")[:1]
 
     @api.model
     def _cae_upload_activity(self, activity_id):

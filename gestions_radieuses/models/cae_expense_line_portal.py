@@ -7,13 +7,13 @@ line it is and its state, then writes an explicit list of fields as superuser.
 
 import math
 import re
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 
 from ..tools import RECEIPT_MIMETYPES, check_upload
 from ..tools.form_errors import MAX_ID, CaeFormError, typed_id
+from ..tools.held_files import held_files, hold_files
 from ..tools.uploads import upload_max_mb
 from .cae_expense_line import MAX_LINE_AMOUNT, MAX_RECEIPTS_PER_LINE
 
@@ -21,7 +21,6 @@ from .cae_expense_line import MAX_LINE_AMOUNT, MAX_RECEIPTS_PER_LINE
 AMOUNT_RE = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
 KM_RE = re.compile(r"^\d{1,5}([.,]\d)?$")
 # Receipts kept after a form error are held by the form's one-time token.
-HELD_PREFIX = "cae-held-receipt:"
 HELD_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -336,55 +335,22 @@ class CaeExpenseLine(models.Model):
         token = str(token or "")[:64]
         if not self.env.user.share or not HELD_TOKEN_RE.match(token):
             return self.env["ir.attachment"].sudo()
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", 0),
-                    ("description", "=", HELD_PREFIX + token),
-                    ("create_uid", "=", self.env.uid),
-                ],
-                order="id",
-            )
-        )
+        return held_files(self.env, self._name, token)
 
     @api.model
     def _portal_hold_receipts(self, token, receipts):
         """Keep the checked receipts of a form refused for another reason (the
-        amount, the date…): the entrepreneur does not pick the photo again. Held
-        receipts older than a day are dropped."""
+        amount, the date…): the entrepreneur does not pick the photo again."""
         token = str(token or "")[:64]
         if not self.env.user.share or not HELD_TOKEN_RE.match(token):
             return self.env["ir.attachment"]
-        Attachment = self.env["ir.attachment"].sudo()
-        Attachment.search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "=", 0),
-                ("description", "=like", HELD_PREFIX + "%"),
-                ("create_date", "<", fields.Datetime.now() - timedelta(days=1)),
-            ]
-        ).unlink()
         held = self._portal_held_receipts(token)
         receipts = list(receipts)[: max(0, MAX_RECEIPTS_PER_LINE - len(held))]
         try:
             self._portal_check_receipts(receipts, self.env.company)
         except ValidationError:
             return self.env["ir.attachment"]
-        return Attachment.create(
-            [
-                {
-                    "name": str(name or "receipt")[:200],
-                    "raw": data,
-                    "res_model": self._name,
-                    "res_id": 0,
-                    "description": HELD_PREFIX + token,
-                }
-                for name, data in receipts
-            ]
-        )
+        return hold_files(self.env, self._name, token, receipts)
 
     def _portal_edit_form_defaults(self):
         """The edit form's values: the line as it is (its report still open)."""

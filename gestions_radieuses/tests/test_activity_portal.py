@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..tools.held_files import HELD_PREFIX
 from .common import PDF_BYTES, PNG_BYTES, CaeCommon, CaeHttpMixin
 
 
@@ -134,7 +135,7 @@ class TestActivityPortal(CaeHttpMixin, HttpCase, CaeCommon):
                 [
                     ("res_model", "=", "cae.activity.document"),
                     ("res_id", "=", 0),
-                    ("description", "=like", "cae_kept_upload:%"),
+                    ("description", "=like", HELD_PREFIX + "%"),
                 ]
             )
         )
