@@ -49,6 +49,12 @@ else
     "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses --stop-after-init --log-level=warn
 fi
 
+# Links in e-mails and calendar feeds point at this server (DEMO_HTTP_PORT too).
+"${ODOO_CMD[@]}" shell "${common[@]}" --log-level=warn --no-http <<PY >/dev/null
+env["ir.config_parameter"].sudo().set_param("web.base.url", "http://localhost:$http_port")
+env.cr.commit()
+PY
+
 cat <<MSG
 
   Gestions radieuses demo: http://localhost:$http_port   (Ctrl+C to stop)

@@ -20,7 +20,6 @@ import time
 
 import gevent
 from locust import HttpUser, between, events, task
-from locust.exception import StopUser
 
 with open(os.environ["LOAD_SEED"], encoding="utf-8") as seed_file:
     SEED = json.load(seed_file)
@@ -53,6 +52,13 @@ class OdooUser(HttpUser):
         self.client.headers["Connection"] = "close"
 
 
+def _idle():
+    """Wait for the end of the run: a stopped Locust user would be replaced at once
+    by a new one."""
+    while True:
+        gevent.sleep(3600)
+
+
 def _day(number):
     return f"{MONTH[:8]}{number:02d}"
 
@@ -74,11 +80,11 @@ class Entrepreneur(OdooUser):
             return response
 
     def _login(self):
+        """Whether the login page answered and the login went through."""
         page = self._page("/web/login", "GET /web/login")
         token = CSRF.search(page.text or "")
         if not token:
-            STATE["done"] += 1
-            raise StopUser()
+            return False
         token = token.group(1)
         with self.client.post(
             "/web/login",
@@ -93,8 +99,8 @@ class Entrepreneur(OdooUser):
         ) as response:
             if response.status_code != 200 or "/web/login" in (response.url or ""):
                 response.failure(f"login refused ({response.status_code})")
-                STATE["done"] += 1
-                raise StopUser()
+                return False
+        return True
 
     def _add(self, number, mileage):
         path = "/my/expenses/new" + ("?mileage=1" if mileage else "")
@@ -152,21 +158,33 @@ class Entrepreneur(OdooUser):
     @task
     def month_end(self):
         if STATE["next"] >= len(ENTREPRENEURS):
-            raise StopUser()
+            _idle()
         index = STATE["next"]
         self.me = ENTREPRENEURS[index]
         STATE["next"] += 1
-        if PACE:
-            # The index-th person arrives index / PACE seconds after the first:
-            # Locust starts every user at once and each waits for its own moment
-            # (Locust would start a new user as soon as one stops, so arrivals
-            # could not be paced by its spawn rate).
-            STATE.setdefault("first_arrival", time.time())
-            delay = STATE["first_arrival"] + index / PACE - time.time()
-            if delay > 0:
-                gevent.sleep(delay)
+        try:
+            if PACE:
+                # The index-th person arrives index / PACE seconds after the first:
+                # Locust starts every user at once and each waits for its own
+                # moment (Locust would start a new user as soon as one stops, so
+                # arrivals could not be paced by its spawn rate).
+                STATE.setdefault("first_arrival", time.time())
+                delay = STATE["first_arrival"] + index / PACE - time.time()
+                if delay > 0:
+                    gevent.sleep(delay)
+            self._month_end()
+        finally:
+            # Counted whatever happened: the run ends when everybody is done.
+            STATE["done"] += 1
+        if not LOOP:
+            # In a rush, one month end per simulated person, who then leaves. The
+            # unloaded run's one user plays them all in turn.
+            _idle()
+
+    def _month_end(self):
         self.client.cookies.clear()
-        self._login()
+        if not self._login():
+            return
         self._page("/my", "GET /my")
         self._page("/my/tasks", "GET /my/tasks")
         report_id = None
@@ -189,12 +207,6 @@ class Entrepreneur(OdooUser):
                 else:
                     response.failure(f"not submitted (HTTP {response.status_code})")
         self._page("/my/tasks", "GET /my/tasks")
-        STATE["done"] += 1
-        # In a rush, one month end per simulated person, who then leaves (idles
-        # until the run ends: a stopped Locust user would be replaced at once). The
-        # unloaded run's one user plays them all in turn.
-        while not LOOP:
-            gevent.sleep(3600)
 
 
 class Accountant(OdooUser):
@@ -206,7 +218,7 @@ class Accountant(OdooUser):
         self.share = STATE.setdefault("accountants", 0)
         STATE["accountants"] += 1
         if self.share >= ACCOUNTANTS:
-            raise StopUser()  # one per seeded login, never a fourth
+            _idle()  # one per seeded login, never a fourth
         login = SEED["accountants"][self.share]
         response = self.client.post(
             "/web/session/authenticate",
@@ -221,7 +233,10 @@ class Accountant(OdooUser):
             name="JSON-RPC login (accountant)",
         )
         if response.status_code != 200 or "error" in response.json():
-            raise StopUser()
+            # Counted as done (its third of the reports stays submitted, which the
+            # audit reports), so that the run still ends by itself.
+            STATE["accountants_done"] = STATE.get("accountants_done", 0) + 1
+            _idle()
 
     def _call(self, method, args, name):
         with self.client.post(
@@ -259,7 +274,7 @@ class Accountant(OdooUser):
             STATE["accountants_done"] = STATE.get("accountants_done", 0) + 1
             if STATE["accountants_done"] >= ACCOUNTANTS:
                 self.environment.runner.quit()
-            raise StopUser()
+            _idle()
 
 
 @events.test_stop.add_listener

@@ -175,7 +175,8 @@ class CaeCalendarPortal(CaePortal):
         """The partner whose token this is, or 404: wrong, revoked or malformed."""
         partner_id, _sep, secret = (token or "").partition("-")
         partner_id = typed_id(partner_id)
-        if not partner_id or not secret:
+        # consteq compares ASCII text only: anything else is no token of ours.
+        if not partner_id or not secret or not secret.isascii():
             raise NotFound()
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
         if (

@@ -7,10 +7,10 @@ from odoo import fields, http
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
-from odoo.tools.misc import format_date
 
 from ..tools import RECEIPT_MIMETYPES
 from ..tools.form_errors import MAX_ID
+from ..tools.formats import month_of
 from ..tools.uploads import MAX_REQUEST_MB, MIMETYPE_LABELS
 from .portal import CaePortal
 
@@ -146,7 +146,7 @@ class CaeExpensePortal(CaePortal):
     )
     def portal_my_expense_report(self, report_id, **kw):
         report_sudo = self._cae_check_access("cae.expense.report", report_id)
-        month = format_date(request.env, report_sudo.date, date_format="MMMM y")
+        month = month_of(request.env, report_sudo.date)
         messages = {
             "added": request.env._("Saved in your report of %(month)s.", month=month),
             "added_complement": request.env._(

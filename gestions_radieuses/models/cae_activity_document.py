@@ -119,8 +119,10 @@ class CaeActivityDocument(models.Model):
         documents of that kind: they are kept (history) but shown "Replaced on
         …", not "Valid" next to the new one. Earlier means valid until the same
         day or before, or without an end date; a certificate sent late for a
-        past year replaces nothing newer."""
-        new = self.filtered("file")
+        past year replaces nothing newer. Only certificates (kinds with an end
+        date) replace: two contracts or two "other documents" are both kept as
+        they are, whoever filed them."""
+        new = self.filtered(lambda d: d.file and d.type_id.validity_required)
         if not new:
             return
         candidates = self.sudo().search(

@@ -33,8 +33,6 @@ MILEAGE_FIELDS = {
 }
 # Fields only the cooperative sets: entrepreneurs never write them, even over RPC.
 STAFF_ONLY_FIELDS = {
-    "is_regularisation",
-    "regularisation_note",
     "vehicle_type",
     "vehicle_fiscal_power",
     "vehicle_electric",
@@ -45,6 +43,10 @@ STAFF_ONLY_FIELDS = {
 PROTECTED_FIELDS = {
     "state",
     "is_mileage",
+    # A regularisation line skips the checks of amounts and dates: only the
+    # regularisation wizard's code makes one.
+    "is_regularisation",
+    "regularisation_note",
     "amount_untaxed",
     "company_id",
     "report_id",

@@ -10,6 +10,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.tools.misc import get_lang
 
 from ..tools import RECEIPT_MIMETYPES, check_upload
 from ..tools.form_errors import MAX_ID, CaeFormError, typed_id
@@ -65,6 +66,13 @@ class CaeExpenseLine(models.Model):
         self._portal_browse(self._name, self.id)
         self.with_user(self.env.user).check_access("read")
         self._portal_check_member(self.sudo().activity_id)
+        if self.sudo().is_regularisation:
+            raise UserError(
+                self.env._(
+                    "This line was computed by the cooperative (the year's mileage "
+                    "regularisation): ask your advisor if it looks wrong."
+                )
+            )
         self.sudo().report_id._check_editable()
 
     @api.model
@@ -356,14 +364,17 @@ class CaeExpenseLine(models.Model):
         """The edit form's values: the line as it is (its report still open)."""
         self._portal_check_line()
         line = self.sudo()
+        # Numbers as the person types them (12,90 in French), without grouping:
+        # the form reads them back.
+        point = get_lang(self.env).decimal_point
         return {
             "activity_id": str(line.activity_id.id),
             "category_id": str(line.category_id.id),
             "date": fields.Date.to_string(line.date),
             "name": line.name or "",
-            "amount_total": f"{line.amount_total:.2f}",
+            "amount_total": f"{line.amount_total:.2f}".replace(".", point),
             "vat_rate": line.vat_rate or "",
-            "distance_km": f"{line.distance_km:g}",
+            "distance_km": f"{line.distance_km:g}".replace(".", point),
             "trip_from": line.trip_from or "",
             "trip_to": line.trip_to or "",
         }

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import format_date
 
-from ..tools.formats import plural
+from ..tools.formats import month_of, plural
 from ..tools.protected_fields import check_protected_fields
 
 EDITABLE_STATES = ("draft", "refused")
@@ -43,7 +43,7 @@ PROTECTED_FIELDS = {
     "news_date",
 }
 # What a report is created with; the rest comes from the sequence and the workflow.
-CREATE_FIELDS = {"activity_id", "date", "complement_number"}
+CREATE_FIELDS = {"activity_id", "date"}
 
 
 class CaeExpenseReport(models.Model):
@@ -351,7 +351,24 @@ class CaeExpenseReport(models.Model):
                 )
             if vals.get("date"):
                 vals["date"] = fields.Date.to_date(vals["date"]).replace(day=1)
+        if not self.env.su:
+            self._check_month_begun(vals_list)
         return super().create(vals_list)
+
+    def _check_month_begun(self, vals_list):
+        """A report made by hand is for a month that has begun: a report for a
+        month to come would catch the entrepreneur's expenses of that month before
+        the month exists (the module's own code opens next months itself)."""
+        today = self.env.company._cae_today()
+        for vals in vals_list:
+            if vals.get("date") and vals["date"] > today.replace(day=1):
+                raise UserError(
+                    self.env._(
+                        "An expense report is for a month that has begun: %(month)s "
+                        "has not.",
+                        month=format_date(self.env, vals["date"], date_format="MMMM y"),
+                    )
+                )
 
     def write(self, vals):
         protected = PROTECTED_FIELDS & set(vals)
@@ -639,7 +656,7 @@ class CaeExpenseReport(models.Model):
         body = Markup("<p>%s</p><p><em>%s</em></p><p><a href='%s'>%s</a></p>") % (
             env._(
                 "Your report of %(month)s was sent back to you by the accountant:",
-                month=report.month_label,
+                month=month_of(env, report.date),
             ),
             reason,
             url,
@@ -648,7 +665,7 @@ class CaeExpenseReport(models.Model):
         report.message_post(
             subject=env._(
                 "Your %(month)s report needs correcting",
-                month=format_date(env, report.date, date_format="MMMM"),
+                month=month_of(env, report.date, with_year=False),
             ),
             body=body,
             subtype_xmlid="mail.mt_comment",

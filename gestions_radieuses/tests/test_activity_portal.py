@@ -223,6 +223,14 @@ class TestActivityPortal(CaeHttpMixin, HttpCase, CaeCommon):
         # Another kind of document replaces nothing.
         self._upload(self.activity_a, PDF_BYTES, type_id=str(self.type_contract.id))
         self.assertEqual(new.status, "valid")
+        # Outside test: only certificates (kinds with an end date) replace; a
+        # second contract, or a second "other document", keeps the first.
+        contract = self.activity_a.document_ids.filtered(
+            lambda d: d.type_id == self.type_contract
+        )
+        self._upload(self.activity_a, PDF_BYTES, type_id=str(self.type_contract.id))
+        self.assertFalse(contract.replaced_by_id)
+        self.assertNotEqual(contract.status, "replaced")
         # Nobody writes the replacement by hand.
         with self.assertRaises(AccessError):
             new.with_user(self.advisor).write({"replaced_by_id": False})

@@ -184,6 +184,9 @@ class TestCalendarPortal(CaeCalendarCommon, CaeHttpMixin, HttpCase):
             f"{self.partner_a.id}-",
             "nothing",
             f"999999999-{secret}",
+            # Outside test (issue 9): not ASCII, answered 500 (consteq).
+            f"{self.partner_a.id}-é",
+            f"{self.partner_a.id}-{secret[:-1]}é",
         ):
             with self.subTest(token=wrong):
                 response = self.url_open(f"/cae/calendar/{wrong}.ics")

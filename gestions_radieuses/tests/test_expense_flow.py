@@ -154,7 +154,10 @@ class TestExpenseFlow(ExpensePortalCase):
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200)
         self.assertIn('value="20.00"', page.text)
-        self.assertIn('capture="environment"', page.text)
+        # The phone offers its camera and its files (capture= would force the
+        # camera: a PDF received by e-mail could not be attached).
+        self.assertIn('accept="image/*,application/pdf"', page.text)
+        self.assertNotIn("capture=", page.text)
         response = self._post(
             url,
             {

@@ -3,7 +3,7 @@ English, no "(s)" plural, French formats (issue 9, findings 7)."""
 
 import base64
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import polib
@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from odoo.tests import BaseCase, HttpCase, tagged
 from odoo.tools import mute_logger
 
-from ..tools.formats import format_day, format_number, is_singular, plural
+from ..tools.formats import format_day, format_number, is_singular, month_of, plural
 from .common import PDF_BYTES, PNG_BYTES
 from .expense_common import CaeExpenseCommon, CaeExpenseHttpMixin
 
@@ -244,6 +244,32 @@ class TestFormats(CaeExpenseCommon):
         self.assertFalse(is_singular(en, 0))
         self.assertEqual(plural(fr, 1, "one", "other"), "one")
         self.assertEqual(plural(fr, 3, "one", "other"), "other")
+
+    def test_month_after_de(self):
+        """Outside test: "Votre note de octobre" — French elides "de" before a
+        vowel; the month carries it, the sentence does not."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        fr = self.env(context=dict(self.env.context, lang="fr_FR"))
+        en = self.env(context=dict(self.env.context, lang="en_US"))
+        october, november = date(2026, 10, 1), date(2026, 11, 1)
+        self.assertEqual(month_of(fr, october), "d'octobre 2026")
+        self.assertEqual(month_of(fr, date(2026, 4, 1), with_year=False), "d'avril")
+        self.assertEqual(month_of(fr, date(2026, 8, 1), with_year=False), "d'août")
+        self.assertEqual(month_of(fr, november), "de novembre 2026")
+        self.assertEqual(month_of(en, october), "October 2026")
+        # The refusal's subject, in French, as the entrepreneur reads it: the
+        # last October (within the year a line may be dated in).
+        today = self.today
+        last_october = date(today.year if today.month >= 10 else today.year - 1, 10, 1)
+        report = self._line(amount_total=10.0, date=last_october).report_id
+        self.partner_a.lang = "fr_FR"
+        self.env["ir.module.module"]._load_module_terms(
+            ["gestions_radieuses"], ["fr_FR"], overwrite=True
+        )
+        report.action_submit()
+        report.with_user(self.accountant)._do_refuse("Il manque le ticket.")
+        subjects = report.message_ids.mapped("subject")
+        self.assertIn("Votre note d'octobre est à corriger", subjects)
 
 
 @tagged("post_install", "-at_install")

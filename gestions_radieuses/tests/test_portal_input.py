@@ -11,6 +11,7 @@ import base64
 
 from dateutil.relativedelta import relativedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -267,3 +268,91 @@ class TestPortalInputSecondPass(PortalInputCase):
             files={"file": ("a.pdf", PDF_BYTES, "application/pdf")},
         )
         self.assertEqual(response.status_code, 400)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalInputThirdPass(PortalInputCase):
+    """The third outside test (issue 9): the year-end mileage regularisation line
+    could be moved, renamed or removed by the entrepreneur (and so paid twice); an
+    accountant could turn any line into one, skipping every check; staff could
+    number a complementary report by hand or open a month to come."""
+
+    def _regularisation(self, amount):
+        # As the regularisation wizard makes it (superuser, after its checks).
+        return self.Line.create(
+            {
+                "activity_id": self.activity_a.id,
+                "category_id": self.cat_mileage.id,
+                "date": self.line_a.date,
+                "name": "Mileage regularisation",
+                "amount_total": amount,
+                "vat_rate": "0",
+                "is_regularisation": True,
+            }
+        )
+
+    def test_regularisation_line_is_the_cooperative_s(self):
+        line = self._regularisation(-558.0)
+        later = self.today.replace(day=1) + relativedelta(years=1)
+        for method, args, kwargs in (
+            ("portal_correct_expense", [line.ids], {"date": str(later)}),
+            ("portal_correct_expense", [line.ids], {"name": "renamed"}),
+            ("portal_remove_expense", [line.ids], {}),
+            (
+                "portal_add_receipts",
+                [line.ids, [["a.pdf", base64.b64encode(PDF_BYTES).decode()]]],
+                {},
+            ),
+        ):
+            with self.subTest(method=method, kwargs=kwargs):
+                error = self._call("cae.expense.line", method, args, kwargs)
+                self.assertIn(error, CLEAN_ERRORS)
+                self.assertTrue(line.exists())
+                self.assertEqual(line.amount_total, -558.0)
+                self.assertEqual(line.name, "Mileage regularisation")
+                self.assertEqual(line.date, self.line_a.date)
+        # The page's "remove" route goes through the same method.
+        response = self._post(f"/my/expenses/lines/{line.id}/delete")
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(line.exists())
+
+    def test_nobody_makes_a_regularisation_by_hand(self):
+        for user in (self.accountant, self.entrepreneur_a):
+            with self.subTest(user=user.login):
+                for vals in (
+                    {"is_regularisation": True},
+                    {"regularisation_note": "forged"},
+                ):
+                    with self.assertRaises(UserError):
+                        self.line_a.with_user(user).write(vals)
+        self.env.invalidate_all()
+        self.assertFalse(self.line_a.is_regularisation)
+        # Over JSON-RPC too, as the accountant.
+        self._login(self.accountant)
+        error = self._call(
+            "cae.expense.line", "write", [self.line_a.ids, {"is_regularisation": True}]
+        )
+        self.assertIn(error, CLEAN_ERRORS)
+        self.assertFalse(self.line_a.is_regularisation)
+
+    def test_reports_numbered_and_dated_by_the_module(self):
+        Report = self.Report.with_user(self.accountant)
+        count = Report.search_count([])
+        next_month = self.today.replace(day=1) + relativedelta(months=1)
+        for vals in (
+            {
+                "activity_id": self.activity_a.id,
+                "date": str(self.today),
+                "complement_number": 7,
+            },
+            {"activity_id": self.activity_a.id, "date": str(next_month)},
+            {"activity_id": self.activity_a.id, "date": "2099-01-01"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                Report.create(vals)
+        self.assertEqual(Report.search_count([]), count)
+        # The entrepreneur's next expense still goes into the month's own report.
+        added = self.Line.with_user(self.entrepreneur_a).portal_add_expense(
+            self.activity_a.id, self.cat_supplies.id, amount_total=5.0
+        )
+        self.assertEqual(added.sudo().report_id, self.line_a.report_id)

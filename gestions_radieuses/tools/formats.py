@@ -58,3 +58,14 @@ class PortalFormats:
 
     def day(self, day, weekday=False):
         return format_day(self.env, day, self.env.company._cae_today(), weekday)
+
+
+def month_of(env, day, with_year=True):
+    """A month as it follows "of" in the user's language. French writes the "de"
+    into it and elides it before a vowel ("d'octobre 2026", "de novembre 2026"),
+    so its sentences say "votre note %(month)s"; other languages get the month
+    alone ("October 2026") and their sentences say "of" themselves."""
+    label = format_date(env, day, date_format="MMMM y" if with_year else "MMMM")
+    if get_lang(env).code.split("_")[0] == "fr":
+        return ("d'" if label[:1].lower() in "aeiouyh" else "de ") + label
+    return label

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount
 
+from ..tools.formats import month_of
+
 
 class CaeMileageRegularisationWizard(models.TransientModel):
     """Year-end mileage regularisation of one activity.
@@ -226,7 +228,7 @@ class CaeMileageRegularisationWizard(models.TransientModel):
             moved = self.env._(
                 "December's report was already submitted: this regularisation is in "
                 "the report of %(month)s.",
-                month=report.month_label,
+                month=month_of(self.env, report.date),
             )
             for vals in vals_list:
                 vals["regularisation_note"] += "\n" + moved
