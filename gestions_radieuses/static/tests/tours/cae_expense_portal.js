@@ -77,6 +77,24 @@ const save = {
     run: "click",
 };
 
+// Sending the month: one box (all my expenses, all for my activity), one button.
+const submitMonth = [
+    {
+        content: "All my expenses are in the list, all for my activity",
+        trigger: "#cae_check_all",
+        run: "check",
+    },
+    {
+        content: "Submit my month",
+        trigger: "button.o_cae_expense_submit_button",
+        run: "click",
+    },
+    {
+        content: "The month is submitted",
+        trigger: ".o_cae_expense_message:contains(your month is submitted)",
+    },
+];
+
 registry.category("web_tour.tours").add("cae_expense_portal", {
     url: "/my/expenses",
     steps: () => [
@@ -131,20 +149,7 @@ registry.category("web_tour.tours").add("cae_expense_portal", {
             content: "The trip is priced from the scale",
             trigger: ".o_cae_expense_line:contains(Lyon):contains(63.60)",
         },
-        {
-            content: "Tick the checklist",
-            trigger: "#cae_check_all",
-            run: "check",
-        },
-        {
-            content: "Submit my month",
-            trigger: "button.o_cae_expense_submit_button",
-            run: "click",
-        },
-        {
-            content: "The month is submitted",
-            trigger: ".o_cae_expense_message:contains(your month is submitted)",
-        },
+        ...submitMonth,
     ],
 });
 
@@ -169,23 +174,7 @@ tapLimited("cae_expense_phone_add", 5, [
     },
 ]);
 
-tapLimited("cae_expense_phone_submit", 3, [
-    openExpensesTile,
-    {
-        content: "All my expenses are in the list, all for my activity",
-        trigger: "#cae_check_all",
-        run: "check",
-    },
-    {
-        content: "Submit my month",
-        trigger: "button.o_cae_expense_submit_button",
-        run: "click",
-    },
-    {
-        content: "The month is submitted",
-        trigger: ".o_cae_expense_message:contains(your month is submitted)",
-    },
-]);
+tapLimited("cae_expense_phone_submit", 3, [openExpensesTile, ...submitMonth]);
 
 tapLimited("cae_expense_phone_correct", 3, [
     openExpensesTile,
