@@ -393,10 +393,11 @@ class CaeExpenseLine(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    @api.constrains(
-        "amount_total", "amount_vat", "vat_rate", "date", "distance_km", "category_id"
-    )
-    def _check_values(self):
+    @api.constrains("date")
+    def _check_date(self):
+        """When a date is given (not when the module reprices an old trip: a scale
+        published late reprices trips of more than a year ago, and tests that move
+        the clock back meet lines dated after it)."""
         for line in self:
             today = line.company_id._cae_today()
             oldest = today - relativedelta(years=1)
@@ -419,6 +420,14 @@ class CaeExpenseLine(models.Model):
                         date=line.date,
                     )
                 )
+
+    @api.constrains(
+        "amount_total", "amount_vat", "vat_rate", "distance_km", "category_id"
+    )
+    def _check_values(self):
+        for line in self:
+            if line.is_regularisation:
+                continue
             if line.is_mileage:
                 if line.distance_km <= 0 or line.distance_km > MAX_TRIP_KM:
                     raise ValidationError(
