@@ -108,6 +108,23 @@ class TestMileageProvisional(CaeMileageProvisionalCommon):
         self.assertFalse(line.mileage_provisional)
         self.assertAlmostEqual(line.amount_total, 65.00, 2)
 
+    def test_scale_published_more_than_a_year_later(self):
+        """Real calendars move: a trip of January 2027 priced provisionally, the
+        2027 scale published in February 2028, more than a year after the trip.
+        Repricing it is the module's own write: the checks of a date being
+        entered (at most a year old) do not stop it."""
+        with freeze_time("2027-01-20 10:00:00"):
+            trip = self._trip(date(2027, 1, 15))
+            self.assertTrue(trip.mileage_provisional)
+        with freeze_time("2028-02-20 10:00:00"):
+            scale = self._add_scale_2027()
+            self.assertFalse(trip.mileage_provisional)
+            self.assertEqual(trip.mileage_scale_id, scale)
+            self.assertAlmostEqual(trip.amount_total, 70.00, 2)
+            # Entering such an old date by hand is still refused.
+            with self.assertRaises(UserError):
+                self._trip(date(2027, 1, 16))
+
     @freeze_time("2027-03-15 10:00:00")
     def test_scale_added_reprices_once(self):
         feb = self._trip(date(2027, 2, 10)) | self._trip(date(2027, 2, 12), km=50)
