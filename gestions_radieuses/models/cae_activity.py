@@ -1,4 +1,5 @@
 import operator as py_operator
+import uuid
 
 from dateutil.relativedelta import relativedelta
 
@@ -415,6 +416,9 @@ class CaeActivity(models.Model):
             check_protected_fields(self, vals)
             if vals.get("reference", "/") == "/":
                 vals["reference"] = sequence.next_by_code("cae.activity") or "/"
+            # The portal token is made now: the pages that show the activity are
+            # read-only routes (a replica may serve them), which cannot write it.
+            vals["access_token"] = str(uuid.uuid4())
         activities = super().create(vals_list)
         activities.filtered(
             lambda a: not a.analytic_account_id

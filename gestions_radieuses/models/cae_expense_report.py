@@ -1,3 +1,4 @@
+import uuid
 from collections import defaultdict
 
 import psycopg2.errors
@@ -351,6 +352,9 @@ class CaeExpenseReport(models.Model):
                 )
             if vals.get("date"):
                 vals["date"] = fields.Date.to_date(vals["date"]).replace(day=1)
+            # The portal token is made now: the month's page is a read-only route
+            # (a replica may serve it), which cannot write it.
+            vals["access_token"] = str(uuid.uuid4())
         if not self.env.su:
             self._check_month_begun(vals_list)
         return super().create(vals_list)

@@ -49,6 +49,10 @@ class TestReadonlyRoutes(CaeHttpMixin, HttpCase, CaeExpenseCommon):
         token = self.partner_a.sudo().cae_calendar_token
         self.assertTrue(token, "joining an activity gives the feed token")
         line = self._line(user=self.entrepreneur_a)
+        # The portal token is made with the record: the page of a month just
+        # opened wrote it (the suite under faketime at year end caught it).
+        self.assertTrue(line.report_id.access_token)
+        self.assertTrue(self.activity_a.access_token)
         receipt = self.env["ir.attachment"].create(
             {
                 "name": "ticket.png",
