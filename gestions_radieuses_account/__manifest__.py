@@ -1,0 +1,19 @@
+{
+    "name": "Gestions radieuses – Accounting",
+    "summary": "Approved expense reports posted in Odoo Accounting, and each "
+    "entrepreneur's activity figures from the books on the portal",
+    "version": "18.0.1.0.0",
+    "category": "Accounting",
+    "website": "https://github.com/gestions-radieuses/gestions_radieuses",
+    "author": "Gestions radieuses contributors",
+    "license": "AGPL-3",
+    "maintainers": ["gestions-radieuses"],
+    "development_status": "Beta",
+    # A CAE with Accounting gets it; one without keeps gestions_radieuses unchanged.
+    "depends": ["gestions_radieuses", "account"],
+    "auto_install": True,
+    "data": [
+        "security/ir.model.access.csv",
+        "data/cae_figure_data.xml",
+    ],
+}
