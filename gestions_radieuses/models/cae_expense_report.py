@@ -363,9 +363,19 @@ class CaeExpenseReport(models.Model):
         """A report made by hand is for a month that has begun: a report for a
         month to come would catch the entrepreneur's expenses of that month before
         the month exists (the module's own code opens next months itself)."""
-        today = self.env.company._cae_today()
+        activities = self.env["cae.activity"].browse(
+            {vals["activity_id"] for vals in vals_list if vals.get("activity_id")}
+        )
+        # The activity's company's day (one CAE, one time zone), not the caller's.
+        today = {
+            activity.id: activity.company_id._cae_today()
+            for activity in activities.sudo()
+        }
         for vals in vals_list:
-            if vals.get("date") and vals["date"] > today.replace(day=1):
+            month_begun = today.get(
+                vals.get("activity_id"), self.env.company._cae_today()
+            ).replace(day=1)
+            if vals.get("date") and vals["date"] > month_begun:
                 raise UserError(
                     self.env._(
                         "An expense report is for a month that has begun: %(month)s "

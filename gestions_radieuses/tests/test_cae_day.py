@@ -12,6 +12,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import PDF_BYTES
@@ -249,6 +250,37 @@ class TestCaeDay(CaeExpenseCommon):
                     )
                     self.assertEqual(line.date, reunion_day)
                     self.assertEqual(line.report_id.date, reunion_day.replace(day=1))
+
+    def test_manual_report_on_its_company_day(self):
+        """A report made by hand is judged on its activity's company's day, not on
+        the day of the company the staff member is working in."""
+        reunion = self.env["res.company"].create(
+            {"name": "CAE de La Réunion", "cae_tz": "Indian/Reunion"}
+        )
+        manager = new_test_user(
+            self.env,
+            "cae_two_companies_manager",
+            groups="gestions_radieuses.group_manager",
+            company_id=self.company.id,
+            company_ids=[(6, 0, (self.company | reunion).ids)],
+        )
+        activity = self.env["cae.activity"].create(
+            {
+                "name": "Ti kaz",
+                "entrepreneur_id": self.env["res.partner"].create({"name": "E"}).id,
+                "company_id": reunion.id,
+            }
+        )
+        Report = self.env["cae.expense.report"].with_user(manager)
+        Report = Report.with_context(allowed_company_ids=[self.company.id, reunion.id])
+        # 1 April 01:30 in La Réunion, still 31 March in Paris (summer time).
+        with freeze_time("2027-03-31 21:30:00"):
+            self.assertEqual(Report.env.company, self.company)
+            report = Report.create({"activity_id": activity.id, "date": "2027-04-01"})
+            self.assertEqual(report.date, date(2027, 4, 1))
+            # Paris's April has not begun: refused for a Paris activity.
+            with self.assertRaises(UserError):
+                Report.create({"activity_id": self.activity_a.id, "date": "2027-04-01"})
 
 
 @tagged("post_install", "-at_install")
