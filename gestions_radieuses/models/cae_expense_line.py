@@ -655,6 +655,8 @@ class CaeExpenseLine(models.Model):
         else:
             self.check_access("write")
         self.report_id.sudo()._check_editable()
+        if files and not isinstance(files, (list, tuple)):
+            raise ValidationError(self.env._("Send each receipt as a file."))
         decoded = []
         for item in files or ():
             if not isinstance(item, (list, tuple)) or len(item) != 2:

@@ -217,6 +217,10 @@ class TestExpenseModelSecurity(ExpenseSecurityCommon):
         ):
             with self.assertRaises(ValidationError), self.cr.savepoint():
                 line.portal_add_receipts([(name, data)])
+        # Not a list of files (a JSON-RPC caller sends anything): a clean message.
+        for receipts in (5, "a.pdf", {"a.pdf": "x"}):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                line.portal_add_receipts(receipts)
         # Base64 text (a JSON-RPC caller) is decoded and checked the same way.
         line.portal_add_receipts([("a.pdf", base64.b64encode(PDF_BYTES).decode())])
         self.line.invalidate_recordset()
