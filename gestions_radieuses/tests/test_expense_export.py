@@ -14,26 +14,11 @@ from ..tools.pcg_labels import pcg_label
 from .expense_common import CaeExpenseCommon, CaeExpenseHttpMixin
 
 # Written out here rather than imported: the test says what the norm says.
-FEC_HEADER = [
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-]
+FEC_HEADER_LINE = (
+    "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|"
+    "CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|"
+    "ValidDate|Montantdevise|Idevise"
+)
 # The French spreadsheet's columns, named as the FEC's (what a test reads).
 FRENCH_HEADER = {
     "Journal": "JournalCode",
@@ -81,11 +66,11 @@ def parse_fec(content):
     assert not content.startswith(UTF8_BOM)
     reader = csv.reader(io.StringIO(content.decode("utf-8")), delimiter="|")
     header = next(reader)
-    assert header == FEC_HEADER, header
+    assert "|".join(header) == FEC_HEADER_LINE and len(header) == 18, header
     rows = []
     for values in reader:
         assert len(values) == 18, values
-        row = dict(zip(FEC_HEADER, values, strict=True))
+        row = dict(zip(header, values, strict=True))
         for key in ("Debit", "Credit"):
             row[key] = Decimal(row[key].replace(",", "."))
         for key in ("EcritureDate", "PieceDate", "ValidDate"):
@@ -129,7 +114,7 @@ class TestExpenseExport(CaeExpenseCommon):
         reports.action_submit()
         reports.with_user(self.accountant).action_approve()
 
-    def _export(self, layout="french_csv", **vals):
+    def _exported_wizard(self, layout="french_csv", **vals):
         wizard = (
             self.env["cae.expense.export.wizard"]
             .with_user(self.accountant)
@@ -143,6 +128,10 @@ class TestExpenseExport(CaeExpenseCommon):
             )
         )
         wizard.action_export()
+        return wizard
+
+    def _export(self, layout="french_csv", **vals):
+        wizard = self._exported_wizard(layout, **vals)
         return PARSERS[layout](base64.b64decode(wizard.export_file))
 
     def _entries(self, rows):
@@ -213,13 +202,7 @@ class TestExpenseExport(CaeExpenseCommon):
 
     def test_french_spreadsheet_text(self):
         """The cells as a spreadsheet shows them: decimal comma, dd/mm/yyyy."""
-        wizard = (
-            self.env["cae.expense.export.wizard"]
-            .with_user(self.accountant)
-            .create({"date_from": date(2026, 2, 1), "date_to": date(2026, 2, 1)})
-        )
-        self.assertEqual(wizard.layout, "french_csv")
-        wizard.action_export()
+        wizard = self._exported_wizard()
         self.assertTrue(wizard.export_filename.endswith(".csv"))
         text = base64.b64decode(wizard.export_file).decode("utf-8-sig")
         self.assertIn(";28/02/2026;421;Personnel - Rémunérations dues;", text)
@@ -236,22 +219,11 @@ class TestExpenseExport(CaeExpenseCommon):
         self.assertEqual(entry["421"]["CompAuxNum"], "ENT-042")
 
     def test_fec_text(self):
-        wizard = (
-            self.env["cae.expense.export.wizard"]
-            .with_user(self.accountant)
-            .create(
-                {
-                    "date_from": date(2026, 2, 1),
-                    "date_to": date(2026, 2, 1),
-                    "layout": "fec",
-                }
-            )
-        )
-        wizard.action_export()
+        wizard = self._exported_wizard("fec")
         self.assertTrue(wizard.export_filename.endswith("_fec.txt"))
         text = base64.b64decode(wizard.export_file).decode()
         lines = text.split("\r\n")
-        self.assertEqual(lines[0], "|".join(FEC_HEADER))
+        self.assertEqual(lines[0], FEC_HEADER_LINE)
         self.assertTrue(all(line.count("|") == 17 for line in lines), lines)
         self.assertIn(
             f"|20260228|421|Personnel - Rémunérations dues|ENT-042|"
@@ -333,7 +305,9 @@ class TestExpenseExport(CaeExpenseCommon):
         company = self.env["res.company"].create({"name": "Nouvelle CAE"})
         self.assertEqual(company.cae_expense_payable_account, "421")
         Wizard = self.env["cae.expense.export.wizard"].with_user(self.accountant)
-        self.assertFalse(Wizard.create({}).payable_account_warning)
+        wizard = Wizard.create({})
+        self.assertEqual(wizard.layout, "french_csv")  # the default
+        self.assertFalse(wizard.payable_account_warning)
         self.company.cae_expense_payable_account = "425"
         warning = Wizard.create({}).payable_account_warning
         self.assertIn("425", warning)
@@ -353,6 +327,19 @@ class TestExpenseExport(CaeExpenseCommon):
                 self.env["cae.expense.export.wizard"].with_user(user).create(
                     {"date_from": date(2026, 2, 1), "date_to": date(2026, 2, 1)}
                 )
+        # Another company's accountant neither exports this company's reports…
+        with self.assertRaises(AccessError):
+            self.env["cae.expense.export.wizard"].with_user(self.other_company).create(
+                {
+                    "company_id": self.company.id,
+                    "date_from": date(2026, 2, 1),
+                    "date_to": date(2026, 2, 1),
+                }
+            )
+        # …nor reads its file.
+        wizard = self._exported_wizard()
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.other_company).read(["export_file"])
 
 
 @tagged("post_install", "-at_install")
@@ -378,7 +365,12 @@ class TestExpenseExportAccess(CaeExpenseCommon, CaeExpenseHttpMixin, HttpCase):
     def test_download_refused_to_others(self):
         wizard = self._wizard()
         url = wizard.action_export()["url"]
-        for user in (self.advisor, self.entrepreneur_a, self.internal):
+        for user in (
+            self.advisor,
+            self.entrepreneur_a,
+            self.internal,
+            self.other_company,  # an accountant, of another company
+        ):
             self._login(user)
             response = self.url_open(url, allow_redirects=False)
             self.assertIn(response.status_code, (403, 404), user.login)
