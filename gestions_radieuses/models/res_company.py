@@ -8,6 +8,9 @@ from ..tools.calendar_dates import holiday_subdivisions
 
 # A French CAE's day unless the company says otherwise (La Réunion, Guadeloupe…).
 DEFAULT_CAE_TZ = "Europe/Paris"
+# What the CAE owes an entrepreneur is a liability: "421 Personnel - Rémunérations
+# dues" of the French chart (425, the first default, is an asset: advances to staff).
+DEFAULT_PAYABLE_ACCOUNT = "421"
 # Where an expense of a month already submitted goes (cae.expense.report).
 LATE_EXPENSE_POLICIES = [
     ("complement", "A complementary report of the same month"),
@@ -49,9 +52,12 @@ class ResCompany(models.Model):
 
     cae_expense_payable_account = fields.Char(
         string="Account for amounts owed to entrepreneurs",
-        default="425",
+        default=DEFAULT_PAYABLE_ACCOUNT,
         help="Credited with the total of each approved expense report in the "
-        "accounting export.",
+        "accounting export, with the entrepreneur as third party: a liability, "
+        "421 (Personnel - Rémunérations dues) or the CAE's own account for "
+        "expense reimbursements. Not 425, an asset in the French chart "
+        "(advances paid to staff).",
     )
     cae_expense_journal_code = fields.Char(
         string="Expense journal code",

@@ -65,7 +65,11 @@ class CaeSettings(models.TransientModel):
     cae_expense_payable_account = fields.Char(
         string="Account for amounts owed to entrepreneurs",
         default=lambda self: self._company_value("cae_expense_payable_account"),
-        help="Credited with each approved expense report in the accounting export.",
+        help="Credited with each approved expense report in the accounting export, "
+        "with the entrepreneur as third party. What the CAE owes is a liability: "
+        "421 (Personnel - Rémunérations dues) or your own account for expense "
+        "reimbursements; not 425, an asset in the French chart (advances paid to "
+        "staff).",
     )
     cae_expense_journal_code = fields.Char(
         string="Expense journal code",
