@@ -44,58 +44,54 @@ class CaeFiguresCommon(CaeExpenseCommon, AccountTestInvoicingCommon):
     def _invoice(cls, activity, day, amount, refund=False, customer=None):
         """A posted customer invoice (or credit note) of ``amount`` excl. VAT at
         20 %, dated ``day``, on the activity's analytic account."""
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "out_refund" if refund else "out_invoice",
-                "partner_id": (customer or cls.customer).id,
-                "invoice_date": day,
-                "date": day,
-                # Due on the invoice's day: how late it is counts from there.
-                "invoice_payment_term_id": cls.pay_terms_a.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Prestation",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "account_id": cls.account_sales.id,
-                            "tax_ids": [Command.set(cls.tax_sale_a.ids)],
-                            "analytic_distribution": cls._distribution(activity),
-                        }
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        return move
+        return cls._invoices(activity, [(day, amount)], refund, customer)
 
     @classmethod
-    def _invoices(cls, activity, days_amounts):
-        """Many invoices at once (the query-count tests)."""
-        moves = cls.env["account.move"].create(
+    def _invoices(cls, activity, days_amounts, refund=False, customer=None):
+        """Posted invoices at once, one per ``(day, amount excl. VAT)``."""
+        return cls._post_moves(
             [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": cls.customer.id,
-                    "invoice_date": day,
-                    "date": day,
-                    "invoice_payment_term_id": cls.pay_terms_a.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Prestation",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "account_id": cls.account_sales.id,
-                                "tax_ids": [Command.set(cls.tax_sale_a.ids)],
-                                "analytic_distribution": cls._distribution(activity),
-                            }
-                        )
-                    ],
-                }
+                cls._move_values(
+                    activity,
+                    "out_refund" if refund else "out_invoice",
+                    customer or cls.customer,
+                    day,
+                    [(cls.account_sales, amount)],
+                )
                 for day, amount in days_amounts
             ]
         )
+
+    @classmethod
+    def _move_values(cls, activity, move_type, partner, day, lines):
+        """An invoice or bill of ``lines`` = [(account, amount excl. VAT)] at
+        20 % VAT, all on the activity's analytic account."""
+        taxes = cls.tax_purchase_a if move_type == "in_invoice" else cls.tax_sale_a
+        return {
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "invoice_date": day,
+            "date": day,
+            # Due on the invoice's day: how late it is counts from there.
+            "invoice_payment_term_id": cls.pay_terms_a.id,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Prestation",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "account_id": account.id,
+                        "tax_ids": [Command.set(taxes.ids)],
+                        "analytic_distribution": cls._distribution(activity),
+                    }
+                )
+                for account, amount in lines
+            ],
+        }
+
+    @classmethod
+    def _post_moves(cls, values_list):
+        moves = cls.env["account.move"].create(values_list)
         moves.action_post()
         return moves
 
@@ -118,29 +114,9 @@ class CaeFiguresCommon(CaeExpenseCommon, AccountTestInvoicingCommon):
     def _bill(cls, activity, day, lines):
         """A posted vendor bill, ``lines`` = [(account, amount excl. VAT)], on the
         activity's analytic account: the activity's charges."""
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": cls.supplier.id,
-                "invoice_date": day,
-                "date": day,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Achat",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "account_id": account.id,
-                            "tax_ids": [Command.set(cls.tax_purchase_a.ids)],
-                            "analytic_distribution": cls._distribution(activity),
-                        }
-                    )
-                    for account, amount in lines
-                ],
-            }
+        return cls._post_moves(
+            [cls._move_values(activity, "in_invoice", cls.supplier, day, lines)]
         )
-        move.action_post()
-        return move
 
     @staticmethod
     def _figure(figures, code):

@@ -6,6 +6,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from odoo import Command
 from odoo.tests import BaseCase, tagged
 
 from ..tools.figure_chart import bar_chart
@@ -202,6 +203,51 @@ class TestFiguresBooks(CaeFiguresCommon):
         )
         self.assertEqual(both[self.activity_b.id], figures_b)
         self.assertEqual(both[self.activity_a.id], self._figures())
+
+    def test_other_company_entries_apart(self):
+        """A CAE that shares its analytic accounts between companies: the entries
+        of another company on the activity's account are not the activity's."""
+        other = self.setup_other_company(name="CAE voisine")
+        company = other["company"]
+        self.activity_a.analytic_account_id.company_id = False
+        Account = self.env["account.account"].with_company(company)
+        sales = Account.search(
+            [*Account._check_company_domain(company), ("code", "=like", "706%")],
+            limit=1,
+        )
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": date(2026, 10, 1),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Prestation",
+                                "price_unit": 9000.0,
+                                "account_id": sales.id,
+                                "tax_ids": [Command.set(other["default_tax_sale"].ids)],
+                                "analytic_distribution": self._distribution(
+                                    self.activity_a
+                                ),
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        self.assertEqual(move.company_id, company)
+        self.assertTrue(move.line_ids.analytic_line_ids)
+        figures = self._figures()
+        self.assertAlmostEqual(self._figure(figures, "turnover")["value"], 3400.0)
+        self.assertNotIn(
+            move.name,
+            [i["name"] for i in self._figure(figures, "unpaid")["invoices"]],
+        )
 
     def test_figures_are_data(self):
         """A CAE changes a figure's accounts and its own figure replaces the
