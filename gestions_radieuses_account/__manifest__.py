@@ -15,5 +15,15 @@
     "data": [
         "security/ir.model.access.csv",
         "data/cae_figure_data.xml",
+        "views/cae_figure_views.xml",
+        "views/portal_figures_templates.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "gestions_radieuses_account/static/src/portal/*",
+        ],
+        "web.assets_tests": [
+            "gestions_radieuses_account/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -1,1 +1,3 @@
 from . import test_figure_definitions
+from . import test_figures_books
+from . import test_figures_portal
