@@ -125,10 +125,6 @@ class TestFiguresAccess(CaeFiguresHttpCommon):
 @tagged("post_install", "-at_install")
 class TestFiguresFrench(CaeFiguresHttpCommon):
     def test_pages_in_french(self):
-        if "My activity in figures" not in ACCOUNT_FR_PO.read_text(encoding="utf-8"):
-            # Helpers of issue 10 hand their French in PO fragments that are merged
-            # into i18n/fr.po together: until then there is nothing to check.
-            self.skipTest("the French of the figures pages is not in i18n/fr.po yet")
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(
             ["gestions_radieuses", "gestions_radieuses_account"],
