@@ -15,5 +15,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/cae_figure_data.xml",
+        "security/cae_activity_consolidation_security.xml",
+        "views/cae_activity_consolidation_views.xml",
     ],
 }

@@ -1,1 +1,2 @@
 from . import cae_figure
+from . import cae_activity_consolidation
