@@ -129,7 +129,6 @@ class CaeActivityConsolidation(models.Model):
         help="The activity's contribution rate applied to the turnover over 12 months.",
     )
     balance = fields.Monetary(
-        string="Balance",
         readonly=True,
         help="The available balance of the entrepreneur's dashboard: income minus "
         "charges since the activity began (the accounts of the Available balance "
@@ -152,6 +151,7 @@ class CaeActivityConsolidation(models.Model):
     # ------------------------------------------------------------------
     @property
     def _table_query(self):
+        companies, plans = self._activity_companies_and_plans()
         return SQL(
             """
             WITH %(company_day)s,
@@ -161,22 +161,46 @@ class CaeActivityConsolidation(models.Model):
             figures AS (%(figures)s)
             %(select)s
             """,
-            company_day=self._company_day_sql(),
+            company_day=self._company_day_sql(companies),
             figure_account=self._figure_account_sql(),
-            activity_line=self._activity_line_sql(),
+            activity_line=self._activity_line_sql(plans),
             totals=self._totals_sql(),
             figures=self._figures_sql(),
             select=self._select_sql(),
         )
 
     @api.model
-    def _company_day_sql(self):
+    def _activity_companies_and_plans(self):
+        """The companies that have activities, and the root plans of the
+        activities' analytic accounts (usually one), as superuser: plans are
+        configuration the support team may not read, and the rows are filtered
+        by the record rules of this model."""
+        self.env["cae.activity"].flush_model(["company_id", "analytic_account_id"])
+        self.env["account.analytic.account"].flush_model(["root_plan_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT activity.company_id, account.root_plan_id
+              FROM cae_activity activity
+              LEFT JOIN account_analytic_account account
+                ON account.id = activity.analytic_account_id
+            """
+        )
+        rows = self.env.cr.fetchall()
+        env = self.sudo().with_context(active_test=False).env
+        return (
+            env["res.company"].browse({company_id for company_id, _plan in rows}),
+            env["account.analytic.plan"].browse(
+                {plan for _company, plan in rows if plan}
+            ),
+        )
+
+    @api.model
+    def _company_day_sql(self, companies):
         """Each company's day and periods (its own time zone), computed from the
         clock in Python: the database's clock is not the CAE's day, and tests
         move the clock with freeze_time."""
         rows = []
-        companies = self.env["res.company"].sudo().with_context(active_test=False)
-        for company in companies.search([]):
+        for company in companies:
             periods = figure_periods(company._cae_today())
             rows.append(
                 SQL(
@@ -192,14 +216,17 @@ class CaeActivityConsolidation(models.Model):
                     periods["quiet_start"],
                 )
             )
-        return SQL(
-            """
-            company_day (company_id, root_key, today, year_start, last_year_start,
-                         last_year_today, months12_start, quiet_start)
-                AS (VALUES %s)
-            """,
-            SQL(", ").join(rows),
+        columns = SQL(
+            "company_day (company_id, root_key, today, year_start, last_year_start, "
+            "last_year_today, months12_start, quiet_start)"
         )
+        if not rows:  # no activity yet: an empty table, not a syntax error
+            return SQL(
+                "%s AS (SELECT NULL::int, NULL::text, NULL::date, NULL::date, "
+                "NULL::date, NULL::date, NULL::date, NULL::date WHERE FALSE)",
+                columns,
+            )
+        return SQL("%s AS (VALUES %s)", columns, SQL(", ").join(rows))
 
     @api.model
     def _figure_account_sql(self):
@@ -245,82 +272,94 @@ class CaeActivityConsolidation(models.Model):
         )
 
     @api.model
-    def _activity_line_sql(self):
-        """The books of each activity: the analytic lines of its analytic account,
-        of its company, dated up to the CAE's day. The account sits in the column
-        of its root plan (``account_id`` for the project plan, ``x_plan<N>_id``
-        for the others); reading every root plan's column in one scan of the
-        lines covers activities whose account is in any plan."""
-        line_model = self.env["account.analytic.line"]
-        # Plans are configuration the support team may not read: their columns only.
-        plans = self.env["account.analytic.plan"].sudo()
-        project_plan, other_plans = plans._get_all_plans()
-        columns = []
-        for plan in project_plan | other_plans:
-            column = plan._column_name()
-            if column in line_model._fields:
-                columns.append(
-                    SQL(
-                        "(%s)",
-                        SQL.identifier(
-                            "line", column, to_flush=line_model._fields[column]
-                        ),
-                    )
-                )
+    def _activity_line_sql(self, plans):
+        """The books of each activity, summed per account and period: the
+        analytic lines of its analytic account, of its company, dated up to the
+        CAE's day. Summing per account before applying the figures reads each line
+        once, whatever the number of figures an account is in."""
         return SQL(
             """
-            SELECT activity.id AS activity_id, line.company_id, line.date,
-                   line.amount, line.general_account_id
-              FROM account_analytic_line line
-             CROSS JOIN LATERAL (VALUES %(columns)s) AS plan_account(account_id)
-              JOIN cae_activity activity
-                ON activity.analytic_account_id = plan_account.account_id
-               AND activity.company_id = line.company_id
-              JOIN company_day day ON day.company_id = activity.company_id
+            SELECT line.activity_id, line.company_id, line.general_account_id,
+                   SUM(line.amount) FILTER (
+                       WHERE line.date >= day.year_start) AS this_year,
+                   SUM(line.amount) FILTER (
+                       WHERE line.date BETWEEN day.last_year_start
+                                           AND day.last_year_today) AS last_year,
+                   SUM(line.amount) FILTER (
+                       WHERE line.date >= day.months12_start) AS months12,
+                   SUM(line.amount) AS since_start,
+                   BOOL_OR(line.amount > 0 AND line.date >= day.quiet_start)
+                       AS recent_credit,
+                   BOOL_OR(line.amount < 0 AND line.date >= day.quiet_start)
+                       AS recent_debit,
+                   MAX(line.date) AS last_date
+              FROM (%(lines)s) AS line
+              JOIN company_day day ON day.company_id = line.company_id
              WHERE line.date <= day.today
+             GROUP BY line.activity_id, line.company_id, line.general_account_id
             """,
-            columns=SQL(", ").join(columns),
+            lines=self._activity_books_sql(plans),
+        )
+
+    @api.model
+    def _activity_books_sql(self, plans):
+        """The analytic lines of each activity's account. An account sits in the
+        column of its root plan (``account_id`` for the project plan,
+        ``x_plan<N>_id`` for the others): one indexed join per root plan the
+        activities' accounts are in, usually one."""
+        line_model = self.env["account.analytic.line"]
+        selects = [
+            SQL(
+                """
+                SELECT activity.id AS activity_id, line.company_id,
+                       line.general_account_id, line.date, line.amount
+                  FROM account_analytic_line line
+                  JOIN cae_activity activity
+                    ON activity.analytic_account_id = %s
+                   AND activity.company_id = line.company_id
+                """,
+                SQL.identifier("line", column, to_flush=line_model._fields[column]),
+            )
+            for column in sorted({plan._column_name() for plan in plans})
+            if column in line_model._fields
+        ]
+        return SQL(" UNION ALL ").join(selects) or SQL(
+            "SELECT NULL::int AS activity_id, NULL::int AS company_id, "
+            "NULL::int AS general_account_id, NULL::date AS date, "
+            "NULL::numeric AS amount WHERE FALSE"
         )
 
     @api.model
     def _totals_sql(self):
-        """Per activity, the sums the columns need. The dashboard computes the
-        same in Python (``cae.activity._cae_figures``): amount is credit-positive,
-        a "credit" figure sums it, a "debit" figure its opposite."""
+        """Per activity, the sums the columns need: the accounts' sums of each
+        figure, times its sign. The dashboard computes the same in Python
+        (``cae.activity._cae_figures``): amount is credit-positive, a "credit"
+        figure sums it, a "debit" figure its opposite. An income entry is one
+        that raises a turnover figure."""
         return SQL(
             """
-            SELECT line.activity_id,
-                   SUM(line.amount * fa.factor) FILTER (
-                       WHERE fa.measure = 'turnover' AND line.date >= day.year_start
-                   ) AS turnover_this_year,
-                   SUM(line.amount * fa.factor) FILTER (
-                       WHERE fa.measure = 'turnover'
-                         AND line.date BETWEEN day.last_year_start
-                                           AND day.last_year_today
-                   ) AS turnover_last_year,
-                   SUM(line.amount * fa.factor) FILTER (
-                       WHERE fa.measure = 'turnover' AND line.date >= day.months12_start
-                   ) AS turnover_12_months,
-                   SUM(line.amount * fa.factor) FILTER (
-                       WHERE fa.measure = 'charges' AND line.date >= day.year_start
-                   ) AS charges_this_year,
-                   SUM(line.amount * fa.factor) FILTER (
-                       WHERE fa.measure = 'charges'
-                         AND line.date BETWEEN day.last_year_start
-                                           AND day.last_year_today
-                   ) AS charges_last_year,
-                   SUM(line.amount * fa.factor) FILTER (
-                       WHERE fa.measure = 'balance'
-                   ) AS balance_accounts,
-                   BOOL_OR(fa.measure = 'turnover' AND line.amount * fa.factor > 0
-                           AND line.date >= day.quiet_start) AS recent_income,
-                   MAX(line.date) AS last_entry_date
-              FROM activity_line line
-              JOIN company_day day ON day.company_id = line.company_id
+            SELECT book.activity_id,
+                   SUM(book.this_year * fa.factor) FILTER (
+                       WHERE fa.measure = 'turnover') AS turnover_this_year,
+                   SUM(book.last_year * fa.factor) FILTER (
+                       WHERE fa.measure = 'turnover') AS turnover_last_year,
+                   SUM(book.months12 * fa.factor) FILTER (
+                       WHERE fa.measure = 'turnover') AS turnover_12_months,
+                   SUM(book.this_year * fa.factor) FILTER (
+                       WHERE fa.measure = 'charges') AS charges_this_year,
+                   SUM(book.last_year * fa.factor) FILTER (
+                       WHERE fa.measure = 'charges') AS charges_last_year,
+                   SUM(book.since_start * fa.factor) FILTER (
+                       WHERE fa.measure = 'balance') AS balance_accounts,
+                   BOOL_OR(CASE WHEN fa.factor > 0 THEN book.recent_credit
+                                ELSE book.recent_debit END) FILTER (
+                       WHERE fa.measure = 'turnover') AS recent_income,
+                   MAX(book.last_date) AS last_entry_date
+              FROM activity_line book
               LEFT JOIN figure_account fa
-                ON fa.account_id = line.general_account_id
-               AND fa.company_id = line.company_id
-             GROUP BY line.activity_id
+                ON fa.account_id = book.general_account_id
+               AND fa.company_id = book.company_id
+             GROUP BY book.activity_id
             """
         )
 

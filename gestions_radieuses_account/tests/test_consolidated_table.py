@@ -3,6 +3,7 @@ sums made here from the invoices and bills posted in the test, its flags, who
 sees which rows, the export and the cost of the query."""
 
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -182,18 +183,16 @@ class TestConsolidatedTable(AccountTestInvoicingCommon):
         """This year to date against last year over the same months, to the day;
         an entry dated after today counts nowhere."""
         today = date(2026, 11, 15)
+        # This year, last year's first and last days, the 12 months' first day.
+        periods = (
+            date(2026, 1, 1),
+            date(2025, 1, 1),
+            today.replace(2025),
+            date(2025, 12, 1),
+        )
         self.assertTrue(self.income.code.startswith("70"))
         self.assertTrue(self.expense.code.startswith("60"))
-        expected = self._expected(
-            self.activity_a,
-            today,
-            (
-                date(2026, 1, 1),
-                date(2025, 1, 1),
-                date(2025, 11, 15),
-                date(2025, 12, 1),
-            ),
-        )
+        expected = self._expected(self.activity_a, today, periods)
         # The same sums, written out: what the support team reads.
         self.assertEqual(expected["turnover_this_year"], 150 + 1000 - 200 + 500)
         self.assertEqual(expected["turnover_last_year"], 100 + 300)
@@ -212,16 +211,7 @@ class TestConsolidatedTable(AccountTestInvoicingCommon):
         row_b = self._row(self.activity_b)
         self._assertRow(
             row_b,
-            self._expected(
-                self.activity_b,
-                today,
-                (
-                    date(2026, 1, 1),
-                    date(2025, 1, 1),
-                    date(2025, 11, 15),
-                    date(2025, 12, 1),
-                ),
-            ),
+            self._expected(self.activity_b, today, periods),
         )
         self.assertAlmostEqual(row_b["balance"], 100 - 900 - 12.5)
         self.assertTrue(row_b["negative_balance"])
@@ -314,6 +304,20 @@ class TestConsolidatedTable(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             self.env[TABLE].with_user(self.accountant).create({"name": "x"})
 
+    def test_no_company_day_nor_plan(self):
+        """The query holds with no company and no plan to read (a CAE that has
+        just installed the module has no activity yet): nothing is counted."""
+        table = self.env[TABLE].with_user(self.accountant)
+        nothing = (self.env["res.company"], self.env["account.analytic.plan"])
+        with patch.object(
+            type(table), "_activity_companies_and_plans", lambda _self: nothing
+        ):
+            rows = table.search_read([], ["turnover_this_year", "balance"])
+        self.assertTrue(rows)
+        self.assertFalse(
+            any(row["turnover_this_year"] or row["balance"] for row in rows)
+        )
+
     @freeze_time("2026-11-15 10:00:00")
     def test_export(self):
         """The list's export: what the support team takes to a spreadsheet."""
@@ -349,10 +353,11 @@ class TestConsolidatedTable(AccountTestInvoicingCommon):
 
         def measure():
             self.env.invalidate_all()
-            with self.assertQueryCount(9):
+            with self.assertQueryCount(10):
                 rows = table.search_read([], fields)
             return rows
 
+        table.search_read([], fields)  # warm the registry's caches (rules, plans)
         self.assertEqual(len(measure()), 2)
         for index in range(10):
             activity = self.env["cae.activity"].create(
