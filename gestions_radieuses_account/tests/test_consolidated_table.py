@@ -290,6 +290,23 @@ class TestConsolidatedTable(AccountTestInvoicingCommon):
         )
 
     @freeze_time("2026-11-15 10:00:00")
+    def test_pivot_by_advisor(self):
+        """The pivot and graph group the same rows: per advisor, the sums of
+        their activities' rows."""
+        table = self.env[TABLE].with_user(self.accountant)
+        groups = table._read_group(
+            [], ["advisor_id"], ["turnover_this_year:sum", "balance:sum"]
+        )
+        by_advisor = {
+            advisor: (turnover, balance) for advisor, turnover, balance in groups
+        }
+        for activity in self.activity_a | self.activity_b:
+            row = self._row(activity)
+            turnover, balance = by_advisor[activity.advisor_id]
+            self.assertAlmostEqual(turnover, row["turnover_this_year"])
+            self.assertAlmostEqual(balance, row["balance"])
+
+    @freeze_time("2026-11-15 10:00:00")
     def test_access(self):
         with self.assertRaises(AccessError):
             self.env[TABLE].with_user(self.portal).search_read([])
