@@ -17,6 +17,8 @@
         "data/cae_figure_data.xml",
         "views/cae_figure_views.xml",
         "views/portal_figures_templates.xml",
+        "security/cae_activity_consolidation_security.xml",
+        "views/cae_activity_consolidation_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

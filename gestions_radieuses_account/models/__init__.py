@@ -1,2 +1,3 @@
 from . import cae_figure
 from . import cae_activity_figures
+from . import cae_activity_consolidation
