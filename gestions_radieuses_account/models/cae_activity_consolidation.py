@@ -351,6 +351,8 @@ class CaeActivityConsolidation(models.Model):
                        WHERE fa.measure = 'charges') AS charges_last_year,
                    SUM(book.since_start * fa.factor) FILTER (
                        WHERE fa.measure = 'balance') AS balance_accounts,
+                   SUM(book.since_start * fa.factor) FILTER (
+                       WHERE fa.measure = 'turnover') AS turnover_since_start,
                    BOOL_OR(CASE WHEN fa.factor > 0 THEN book.recent_credit
                                 ELSE book.recent_debit END) FILTER (
                        WHERE fa.measure = 'turnover') AS recent_income,
@@ -383,6 +385,12 @@ class CaeActivityConsolidation(models.Model):
                              * COALESCE(totals.turnover_12_months, 0) / 100, 2)
                            AS contribution,
                        COALESCE(totals.balance_accounts, 0) AS balance_accounts,
+                       -- The balance pays the contribution on all the turnover
+                       -- since the activity began, at today's rate (as
+                       -- cae.activity._cae_balance does), not on 12 months only.
+                       ROUND(COALESCE(activity.contribution_rate, 0)
+                             * COALESCE(totals.turnover_since_start, 0) / 100, 2)
+                           AS contribution_since_start,
                        NOT COALESCE(totals.recent_income, FALSE) AS no_recent_turnover,
                        totals.last_entry_date
                   FROM cae_activity activity
@@ -394,7 +402,8 @@ class CaeActivityConsolidation(models.Model):
     @api.model
     def _select_sql(self):
         """The balance as the dashboard defines it: the balance figure's
-        accounts since the activity began, minus the contribution."""
+        accounts since the activity began, minus the contribution on the turnover
+        of the same period."""
         return SQL(
             """
             SELECT figures.*,
@@ -404,8 +413,9 @@ class CaeActivityConsolidation(models.Model):
                    ROUND((charges_this_year - charges_last_year)
                          / NULLIF(ABS(charges_last_year), 0) * 100, 1)
                        AS charges_change,
-                   balance_accounts - contribution AS balance,
-                   balance_accounts - contribution < 0 AS negative_balance
+                   balance_accounts - contribution_since_start AS balance,
+                   balance_accounts - contribution_since_start < 0
+                       AS negative_balance
               FROM figures
             """
         )

@@ -162,8 +162,15 @@ class TestConsolidatedTable(AccountTestInvoicingCommon):
             ),
             "turnover_12_months": turnover_12,
             "contribution": contribution,
+            # The contribution on all the turnover since the activity began.
             "balance": round(
-                self._sum(activity, date(2000, 1, 1), today, ("6", "7")) - contribution,
+                self._sum(activity, date(2000, 1, 1), today, ("6", "7"))
+                - round(
+                    activity.contribution_rate
+                    * self._sum(activity, date(2000, 1, 1), today, ("70",))
+                    / 100,
+                    2,
+                ),
                 2,
             ),
         }
@@ -214,6 +221,19 @@ class TestConsolidatedTable(AccountTestInvoicingCommon):
             self._expected(self.activity_b, today, periods),
         )
         self.assertAlmostEqual(row_b["balance"], 100 - 900 - 12.5)
+        # The table and the entrepreneur's dashboard say the same.
+        for activity, table_row in ((self.activity_a, row), (self.activity_b, row_b)):
+            dashboard = {
+                figure["code"]: figure["value"]
+                for figure in activity._cae_figures(today)[activity.id]["figures"]
+            }
+            self.assertAlmostEqual(dashboard["balance"], table_row["balance"], 2)
+            self.assertAlmostEqual(
+                dashboard["contribution"], table_row["contribution"], 2
+            )
+            self.assertAlmostEqual(
+                dashboard["turnover"], table_row["turnover_12_months"], 2
+            )
         self.assertTrue(row_b["negative_balance"])
         # Last income on 10 April: nothing in August to November.
         self.assertTrue(row_b["no_recent_turnover"])
