@@ -16,4 +16,7 @@
         "security/ir.model.access.csv",
         "data/cae_figure_data.xml",
     ],
+    "demo": [
+        "demo/cae_accounting_demo.xml",
+    ],
 }
