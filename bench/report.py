@@ -551,7 +551,8 @@ def main():
     data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     data["total_seconds"] = args.total_seconds
     print()
-    print(f"Scale {data['seed']['scale']} activities, {data['date']}")
+    scale = (data["seed"] or data["seed_accounting"])["scale"]
+    print(f"Scale {scale} activities, {data['date']}")
     print(text_table(rows_of(data)))
     if args.no_save:
         return

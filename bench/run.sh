@@ -77,12 +77,14 @@ pg_start "$pg_dir" "$pg_port" throwaway
 odoo_args=(--addons-path="$ODOO_ADDONS,$ROOT" --db_host="$pg_dir" --db_port="$pg_port"
            --db_user=odoo --data-dir="$work/data" -d "$db" --max-cron-threads=0)
 
+if [ "$measures" != accounting ]; then
 step "Installing gestions_radieuses, project and calendar without demo data"
 "${ODOO_CMD[@]}" "${odoo_args[@]}" -i gestions_radieuses,project,calendar \
     --without-demo=all --stop-after-init --log-level=warn --logfile="$log"
 
 step "Seeding $scale activities"
 "$PYTHON" bench/seed.py --scale "$scale" -- "${odoo_args[@]}" --log-level=warn --logfile="$log"
+fi
 
 if wants generation; then
 step "Deadline generation: cold, re-run, SQL floor ($reps times each)"

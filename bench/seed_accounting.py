@@ -6,13 +6,14 @@ What is made, and how:
   (its functions, no documents: the accounting measures do not read them);
 - the company on the French chart (l10n_fr_account), with the posting configuration
   of the demo (expense journal, 421000, the categories' accounts);
-- per activity one customer and ``INVOICES_PER_MONTH`` (10) invoices a month over the
-  last 12 months, 20 % VAT, on 706000 with the activity's analytic account; created
-  with their lines by batched ``create`` and posted by ``_post`` in batches of
-  activities, committed per batch; those more than a month old paid, through the
-  register-payment wizard on the whole batch (one payment per invoice). The last
-  activity gets one month only: the entrepreneur with few invoices of the
-  "queries flat" comparison;
+- per activity ``INVOICES_PER_MONTH`` (10) invoices a month over the last 12 months,
+  20 % VAT, on 706000 with the activity's analytic account, addressed to the
+  entrepreneur's own contact, so that Odoo's /my/invoices (the peer) lists the same
+  invoices; created with their lines by batched ``create`` and posted by ``_post``
+  in batches of activities, committed per batch; those more than a month old paid
+  by bank entries reconciled with them, as the demo does
+  (``res.company._cae_demo_payments``). The last activity gets one month only: the
+  entrepreneur with few invoices of the "queries flat" comparison;
 - 100 submitted reports of 20 expense lines (the first 100 activities, last month),
   lines through the ORM, states set like bench/seed.py sets them: the batch that
   the accountant approves, and that posting turns into 100 journal entries.
@@ -58,16 +59,7 @@ def seed_invoices(env, company, activities):
     tax = company.account_sale_tax_id
     today = date.today()
     first = today.replace(day=1) - relativedelta(months=MONTHS - 1)
-    customers = (
-        env["res.partner"]
-        .with_context(**benchlib.QUIET)
-        .create(
-            [
-                {"name": f"Customer of {activity.name}", "is_company": True}
-                for activity in activities
-            ]
-        )
-    )
+    customers = [activity.entrepreneur_id for activity in activities]
     total = 0
     paid_before = today - relativedelta(months=1)
     for start in range(0, len(activities), BATCH_ACTIVITIES):
@@ -110,9 +102,13 @@ def seed_invoices(env, company, activities):
         moves._post(soft=False)
         to_pay = moves.filtered(lambda move: move.invoice_date < paid_before)
         if to_pay:
-            env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=to_pay.ids, **benchlib.QUIET
-            ).create({"group_payment": False})._create_payments()
+            env["res.company"]._cae_demo_payments(
+                company,
+                [
+                    (move, (move.invoice_date + relativedelta(days=20), 1.0))
+                    for move in to_pay
+                ],
+            )
         env.cr.commit()
         env.invalidate_all()
         total += len(moves)

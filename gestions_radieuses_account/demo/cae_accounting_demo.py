@@ -38,7 +38,7 @@ DEMO_ACTIVITIES = {
                 85,
                 2,
             ),
-            ("Orange Business", "Abonnement téléphone et internet", "626000", 45, 2),
+            ("Orange Business", "Abonnement téléphone et internet", "626000", 45, 3),
         ],
     },
     "gestions_radieuses.activity_chloe_demo": {
@@ -101,7 +101,7 @@ DEMO_ACTIVITIES = {
                 95,
                 4,
             ),
-            ("Orange Business", "Abonnement téléphone et internet", "626000", 45, 2),
+            ("Orange Business", "Abonnement téléphone et internet", "626000", 45, 3),
         ],
     },
     "gestions_radieuses.activity_gaelle_demo": {
@@ -311,7 +311,10 @@ class ResCompany(models.Model):
         index = 0
         while month <= last:
             month_end = month + relativedelta(months=1, days=-1)
-            for _n in range(profile["per_month"]):
+            # The year before the last twelve months: one invoice a month is
+            # enough to set this year against, and keeps the install short.
+            recent = month > today - relativedelta(months=12)
+            for _n in range(profile["per_month"] if recent else 1):
                 day = month + relativedelta(days=rng.randrange(0, month_end.day))
                 if not first <= day <= last:
                     continue
@@ -336,7 +339,7 @@ class ResCompany(models.Model):
                 index += 1
             for supplier, label, code, amount, every in profile["charges"]:
                 day = month + relativedelta(days=min(4, month_end.day - 1))
-                if month.month % every or not first <= day <= last:
+                if not recent or month.month % every or not first <= day <= last:
                     continue
                 paid_on = day + relativedelta(days=15)
                 values = {
@@ -386,9 +389,12 @@ class ResCompany(models.Model):
 
     @api.model
     def _cae_demo_payments(self, company, plan):
-        """One payment per (move, (date, share)), created and posted in one batch,
-        each reconciled with its invoice or bill (what the register-payment wizard
-        does one by one)."""
+        """The bank's side of [(move, (date, share))]: one bank entry per activity,
+        month and side (customers, suppliers), a line per invoice or bill it
+        settles, each reconciled with it
+        (the books of a reconciled bank statement, made in one batch: the
+        register-payment wizard, one payment at a time, took a third of the
+        install)."""
         bank = self.env["account.journal"].search(
             [
                 *self.env["account.journal"]._check_company_domain(company),
@@ -396,34 +402,62 @@ class ResCompany(models.Model):
             ],
             limit=1,
         )
-        payments = self.env["account.payment"].create(
-            [
-                {
-                    "payment_type": "inbound" if move.is_inbound() else "outbound",
-                    "partner_type": "customer"
-                    if move.is_sale_document()
-                    else "supplier",
-                    "partner_id": move.commercial_partner_id.id,
-                    "amount": move.currency_id.round(move.amount_total * share),
-                    "date": paid_on,
-                    "journal_id": bank.id,
-                    "memo": move.name,
-                }
-                for move, (paid_on, share) in plan
-            ]
-        )
-        payments.action_post()
-        receivable_payable = ("asset_receivable", "liability_payable")
-        self.env["account.move.line"]._reconcile_plan(
-            [
-                (move.line_ids | payment.move_id.line_ids).filtered(
+        groups = {}
+        for move, (paid_on, share) in plan:
+            activity = tuple(move.invoice_line_ids[:1].analytic_distribution)
+            key = (activity, move.is_inbound(), paid_on.replace(day=1))
+            groups.setdefault(key, []).append((move, paid_on, share))
+        entries_vals, counterparts = [], []
+        for (_activity, inbound, _month), items in groups.items():
+            lines, terms, total = [], [], 0.0
+            label = "Encaissements clients" if inbound else "Règlements fournisseurs"
+            for move, _paid_on, share in items:
+                term = move.line_ids.filtered(
                     lambda line: (
-                        line.account_type in receivable_payable and not line.reconciled
+                        line.account_type in ("asset_receivable", "liability_payable")
+                    )
+                )[:1]
+                amount = move.currency_id.round(term.balance * share)
+                total += amount
+                lines.append(
+                    fields.Command.create(
+                        {
+                            "name": move.name,
+                            "account_id": term.account_id.id,
+                            "partner_id": move.commercial_partner_id.id,
+                            "balance": -amount,
+                        }
                     )
                 )
-                for (move, _paid), payment in zip(plan, payments, strict=True)
-            ]
-        )
+                terms.append(term)
+            lines.append(
+                fields.Command.create(
+                    {
+                        "name": label,
+                        "account_id": bank.default_account_id.id,
+                        "balance": company.currency_id.round(total),
+                    }
+                )
+            )
+            entries_vals.append(
+                {
+                    "move_type": "entry",
+                    "journal_id": bank.id,
+                    "date": max(paid_on for _move, paid_on, _share in items),
+                    "ref": label,
+                    "line_ids": lines,
+                }
+            )
+            counterparts.append(terms)
+        entries = self.env["account.move"].create(entries_vals)
+        entries.action_post()
+        plan = []
+        for entry, terms in zip(entries, counterparts, strict=True):
+            settling = entry.line_ids.filtered(
+                lambda line: line.account_id != bank.default_account_id
+            ).sorted("id")
+            plan += [term | line for term, line in zip(terms, settling, strict=True)]
+        self.env["account.move.line"]._reconcile_plan(plan)
 
 
 class IrModuleModule(models.Model):

@@ -1,1 +1,2 @@
 from . import test_figure_definitions
+from . import test_accounting_demo
