@@ -56,9 +56,13 @@ else
         "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses,gestions_radieuses_account \
             --stop-after-init --log-level=warn
     else
-        # A database of an older run, without the accounting addon: install it (the
-        # update makes the demo company French first, then the French chart follows).
+        # A database of an older run, without the accounting addon: install it, the
+        # demo company made French first (demo records are not updated) so that
+        # Accounting chooses the French chart.
         echo "Reusing the demo database (make demo-reset to start over); adding Accounting..."
+        as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -q -d "$db" -c \
+            "UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'FR')
+             WHERE id = (SELECT partner_id FROM res_company WHERE id = 1) AND country_id IS NULL"
         "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses -i "$modules" \
             --stop-after-init --log-level=warn
     fi

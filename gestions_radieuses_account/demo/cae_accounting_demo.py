@@ -181,6 +181,14 @@ class ResCompany(models.Model):
 
     @api.model
     def _cae_demo_books(self, company):
+        if not self._cae_demo_account(company, INCOME_ACCOUNT):
+            _logger.warning(
+                "Demo accounting skipped: the demo company's chart of accounts is "
+                "%s, not the French one (no %s)",
+                company.chart_template,
+                INCOME_ACCOUNT,
+            )
+            return
         self._cae_demo_posting_configuration(company)
         invoiced = self._cae_demo_invoiced_analytic_accounts(company)
         invoices_vals, bills_vals = [], []
@@ -469,4 +477,9 @@ class IrModuleModule(models.Model):
         super()._register_hook()
         if getattr(self.env.registry, "_cae_demo_accounting_pending", False):
             del self.env.registry._cae_demo_accounting_pending
-            self.env["res.company"]._cae_demo_accounting()
+            # Demo data that fails must not stop the server (load_demo's rule).
+            try:
+                with self.env.cr.savepoint():
+                    self.env["res.company"]._cae_demo_accounting()
+            except Exception:
+                _logger.warning("Demo accounting failed", exc_info=True)
