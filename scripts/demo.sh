@@ -56,15 +56,26 @@ else
         "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses,gestions_radieuses_account \
             --stop-after-init --log-level=warn
     else
-        # A database of an older run, without the accounting addon: install it, the
-        # demo company made French first (demo records are not updated) so that
-        # Accounting chooses the French chart.
+        # A database of an older run, without the accounting addon: install it. Its
+        # demo company has no country (demo records are not updated), so Accounting
+        # gives it the generic chart; it gets the French one next, then its books.
+        # (Made French before the install, it would also pull in account_peppol.)
         echo "Reusing the demo database (make demo-reset to start over); adding Accounting..."
-        as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -q -d "$db" -c \
-            "UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'FR')
-             WHERE id = (SELECT partner_id FROM res_company WHERE id = 1) AND country_id IS NULL"
         "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses -i "$modules" \
-            --stop-after-init --log-level=warn
+            --stop-after-init --log-level=error
+        "${ODOO_CMD[@]}" shell "${common[@]}" --log-level=warn --no-http <<'PY' >/dev/null
+company = env.ref("base.main_company")
+if company.chart_template != "fr":
+    env.cr.execute(
+        "UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'FR')"
+        " WHERE id = %s AND country_id IS NULL",
+        [company.partner_id.id],
+    )
+    env.invalidate_all()
+    env["account.chart.template"].try_loading("fr", company, install_demo=False)
+    env["res.company"]._cae_demo_accounting()
+env.cr.commit()
+PY
     fi
 fi
 chart=$(as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -Atc \
