@@ -58,7 +58,8 @@ else
     else
         # A database of an older run, without the accounting addon: install it. Its
         # demo company has no country (demo records are not updated), so Accounting
-        # gives it the generic chart; it gets the French one next, then its books.
+        # gives it the generic chart (and the United States); it gets France and the
+        # French chart next, then its books.
         # (Made French before the install, it would also pull in account_peppol.)
         echo "Reusing the demo database (make demo-reset to start over); adding Accounting..."
         "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses -i "$modules" \
@@ -68,7 +69,7 @@ company = env.ref("base.main_company")
 if company.chart_template != "fr":
     env.cr.execute(
         "UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'FR')"
-        " WHERE id = %s AND country_id IS NULL",
+        " WHERE id = %s",
         [company.partner_id.id],
     )
     env.invalidate_all()
