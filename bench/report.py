@@ -173,18 +173,9 @@ def rows_of(data):
         )
     if tasks:
         rows.append(
-            (
+            peer_row(
                 f"Peer: project /my/tasks ({data['seed']['peer_task_count']} followed)",
-                f"{tasks['shown']} shown",
-                ms(tasks["median_s"]),
-                ms(tasks["p95_s"]),
-                "",
-                queries(tasks),
-                "",
-                "",
-                "",
-                "",
-                "",
+                tasks,
             )
         )
     approval = (data.get("approval") or {}).get("approval")
@@ -221,6 +212,139 @@ def rows_of(data):
                 ok(export["p95_s"] < 10),
             )
         )
+    return rows + accounting_rows(data)
+
+
+def peer_row(label, page):
+    """A page measured only to compare with: its figures, no target."""
+    return (
+        label,
+        f"{page['shown']} shown",
+        ms(page["median_s"]),
+        ms(page["p95_s"]),
+        "",
+        queries(page),
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
+
+
+def not_available(label, why, target):
+    return (
+        label,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        f"not available on this branch: {why}",
+        target,
+        "n/a",
+    )
+
+
+def accounting_rows(data):
+    """The rows of issue 10 (bench/seed_accounting.py, measure_accounting.py,
+    http_accounting.py); a measure whose code is not installed says so."""
+    seeded = data.get("seed_accounting")
+    if not seeded:
+        return []
+    rows = [
+        (
+            "Accounting seed: invoices created and posted through the ORM, 12 "
+            f"months, {seeded['invoices_per_month']} a month (10 for the measured "
+            "entrepreneurs), most paid",
+            f"{num(seeded['invoices'])} invoices",
+            sec(seeded["invoice_seconds"]),
+            "",
+            f"{num(seeded['invoices_per_s'])}/s",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        )
+    ]
+    result = data.get("accounting") or {}
+    posting = result.get("posting") or {}
+    label = f"Approval with posting, {seeded['submitted_reports']} reports of 20 lines"
+    if posting.get("available"):
+        rows.append(
+            (
+                label,
+                f"{posting['posted']} entries, {num(posting['lines'])} lines",
+                sec(posting["median_s"]),
+                sec(posting["p95_s"]),
+                f"{num(posting['items_per_s'])} reports/s",
+                queries(posting),
+                "",
+                "",
+                "",
+                "< 3 s",
+                ok(posting["p95_s"] < 3),
+            )
+        )
+    elif posting:
+        rows.append(not_available(label, posting["why"], "< 3 s"))
+    table = result.get("consolidation") or {}
+    label = "Consolidated table, whole network (search_read of every row)"
+    if table.get("available"):
+        rows.append(
+            (
+                label,
+                f"{num(table['items'])} rows",
+                sec(table["median_s"]),
+                sec(table["p95_s"]),
+                "",
+                queries(table),
+                "",
+                "",
+                "",
+                "< 2 s",
+                ok(table["p95_s"] < 2),
+            )
+        )
+    elif table:
+        rows.append(not_available(label, table["why"], "< 2 s"))
+    http = data.get("http_accounting") or {}
+    for who, count in (
+        ("many", seeded["many_invoices"]),
+        ("few", seeded["few_invoices"]),
+    ):
+        label = f"Portal: Mon activité en chiffres ({count} invoices)"
+        target = "latency ≤ /my/invoices; queries flat"
+        page, peer = http.get(f"figures_{who}") or {}, http.get(f"invoices_{who}")
+        if page.get("available") and peer:
+            other = http.get("figures_few" if who == "many" else "figures_many") or {}
+            flat = other.get("queries") == page["queries"]
+            ratio = page["median_s"] / peer["median_s"]
+            rows.append(
+                (
+                    label,
+                    f"{page['shown']} figures shown",
+                    ms(page["median_s"]),
+                    ms(page["p95_s"]),
+                    "",
+                    queries(page),
+                    "",
+                    "/my/invoices",
+                    f"{ratio:.2f}× its latency",
+                    target,
+                    ok(ratio <= 1 and flat) + ("" if flat else " (queries vary)"),
+                )
+            )
+        elif page:
+            rows.append(not_available(label, page["why"], target))
+        if peer:
+            rows.append(
+                peer_row(f"Peer: account /my/invoices ({count} invoices)", peer)
+            )
     return rows
 
 
@@ -408,13 +532,24 @@ def main():
     args, _odoo_argv = benchlib.parse_args(__doc__, add_arguments)
     data = {
         name: benchlib.read_result(name)
-        for name in ("seed", "generation", "calendar", "approval", "export", "http")
+        for name in (
+            "seed",
+            "generation",
+            "calendar",
+            "approval",
+            "export",
+            "http",
+            "seed_accounting",
+            "accounting",
+            "http_accounting",
+        )
     }
     data["machine"] = machine()
     data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     data["total_seconds"] = args.total_seconds
     print()
-    print(f"Scale {data['seed']['scale']} activities, {data['date']}")
+    scale = (data["seed"] or data["seed_accounting"])["scale"]
+    print(f"Scale {scale} activities, {data['date']}")
     print(text_table(rows_of(data)))
     if args.no_save:
         return

@@ -28,4 +28,7 @@
             "gestions_radieuses_account/static/tests/tours/*.js",
         ],
     },
+    "demo": [
+        "demo/cae_accounting_demo.xml",
+    ],
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: Odoo with the module, its demo data and the French interface on
+# `make demo`: Odoo with both addons (gestions_radieuses, gestions_radieuses_account on
+# the French chart, l10n_fr_account), their demo data and the French interface on
 # http://localhost:8069, on a private PostgreSQL cluster kept in .run/demo/.
 # `make demo-reset` (RESET=1) drops it and starts over.
 set -euo pipefail
@@ -27,6 +28,7 @@ pg_stop "$pg_dir"
 pg_start "$pg_dir" "$pg_port"
 trap 'pg_stop "$pg_dir"' EXIT
 
+modules=gestions_radieuses_account,l10n_fr_account
 common=(--addons-path="$ODOO_ADDONS,$ROOT" --db_host="$pg_dir" --db_port="$pg_port"
         --db_user=odoo --data-dir="$run/data" -d "$db" --db-filter="^$db\$")
 
@@ -34,7 +36,9 @@ exists=$(as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -Atc \
     "SELECT 1 FROM pg_database WHERE datname = '$db'" postgres)
 if [ "$exists" != 1 ]; then
     echo "Creating the demo database (a few minutes the first time)..."
-    "${ODOO_CMD[@]}" "${common[@]}" -i gestions_radieuses \
+    # The demo company is French (gestions_radieuses' demo) before Accounting picks
+    # its chart: l10n_fr_account's, loaded once every module is; the demo books follow.
+    "${ODOO_CMD[@]}" "${common[@]}" -i "$modules" \
         --load-language=fr_FR --stop-after-init --log-level=warn
     # French as the language of the company and of every demo user.
     "${ODOO_CMD[@]}" shell "${common[@]}" --log-level=warn --no-http <<'PY' >/dev/null
@@ -45,9 +49,39 @@ env["ir.default"].set("res.partner", "lang", "fr_FR")
 env.cr.commit()
 PY
 else
-    echo "Reusing the demo database (make demo-reset to start over); updating the module..."
-    "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses --stop-after-init --log-level=warn
+    account_state=$(as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -Atc \
+        "SELECT state FROM ir_module_module WHERE name = 'gestions_radieuses_account'" "$db")
+    if [ "$account_state" = installed ]; then
+        echo "Reusing the demo database (make demo-reset to start over); updating the modules..."
+        "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses,gestions_radieuses_account \
+            --stop-after-init --log-level=warn
+    else
+        # A database of an older run, without the accounting addon: install it. Its
+        # demo company has no country (demo records are not updated), so Accounting
+        # gives it the generic chart (and the United States); it gets France and the
+        # French chart next, then its books.
+        # (Made French before the install, it would also pull in account_peppol.)
+        echo "Reusing the demo database (make demo-reset to start over); adding Accounting..."
+        "${ODOO_CMD[@]}" "${common[@]}" -u gestions_radieuses -i "$modules" \
+            --stop-after-init --log-level=error
+        "${ODOO_CMD[@]}" shell "${common[@]}" --log-level=warn --no-http <<'PY' >/dev/null
+company = env.ref("base.main_company")
+if company.chart_template != "fr":
+    env.cr.execute(
+        "UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'FR')"
+        " WHERE id = %s",
+        [company.partner_id.id],
+    )
+    env.invalidate_all()
+    env["account.chart.template"].try_loading("fr", company, install_demo=False)
+    env["res.company"]._cae_demo_accounting()
+env.cr.commit()
+PY
+    fi
 fi
+chart=$(as_pg psql -h "$pg_dir" -p "$pg_port" -U postgres -Atc \
+    "SELECT chart_template FROM res_company WHERE id = 1" "$db")
+[ "$chart" = fr ] || echo "Warning: the demo company's chart of accounts is '$chart', not the French one."
 
 # Links in e-mails and calendar feeds point at this server (DEMO_HTTP_PORT too).
 "${ODOO_CMD[@]}" shell "${common[@]}" --log-level=warn --no-http <<PY >/dev/null
@@ -66,6 +100,7 @@ cat <<MSG
     conseil1    Karim Benali     advisor
     conseil2    Sophie Durand    advisor
     compta      Luc Moreau       accountant
+                                 also in Accounting: posts approved reports and pays them
 
   Entrepreneurs (portal, http://localhost:$http_port/my)
     amelie      Amélie Roux      candidate

@@ -1,0 +1,1 @@
+from . import cae_accounting_demo
