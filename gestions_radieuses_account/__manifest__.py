@@ -15,5 +15,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/cae_figure_data.xml",
+        "views/cae_expense_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }

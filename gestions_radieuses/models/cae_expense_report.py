@@ -624,10 +624,17 @@ class CaeExpenseReport(models.Model):
         """Open the wizard that asks the entrepreneur's reason (core's shape: the
         button opens a wizard, the wizard calls ``_do_refuse``)."""
         self._check_accountant()
-        self._check_state(("submitted",))
+        self._check_state(self._cae_refusable_states())
         return self._wizard_action(
             "cae.expense.refuse.wizard", self.env._("Refuse expense reports")
         )
+
+    @api.model
+    def _cae_refusable_states(self):
+        """States a report can be sent back from (the accounting addon adds
+        "approved": an approved report not yet paid is refused by reversing its
+        entry)."""
+        return ("submitted",)
 
     def _do_refuse(self, reason):
         """Send the reports back to the entrepreneur with the reason, lines intact."""
@@ -641,7 +648,7 @@ class CaeExpenseReport(models.Model):
                 )
             )
         self._lock()
-        self._check_state(("submitted",))
+        self._check_state(self._cae_refusable_states())
         self._transition({"state": "refused", "refusal_reason": reason})
         for report in self.sudo():
             report._post_refusal(reason)
