@@ -2,11 +2,10 @@ import calendar
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
+from odoo.addons.gestions_radieuses.models.cae_expense_report import PAYABLE_STATES
 from odoo.exceptions import UserError
 from odoo.tools import clean_context, float_compare
 from odoo.tools.misc import format_date
-
-from odoo.addons.gestions_radieuses.models.cae_expense_report import PAYABLE_STATES
 
 # Written only by the posting and the payments' reconciliation, as superuser.
 ACCOUNTING_FIELDS = {"move_id"}
@@ -85,19 +84,20 @@ class CaeExpenseReport(models.Model):
         (a complementary report approved early): the expenses are charges of
         their month, and the month's VAT return sees their VAT."""
         self.ensure_one()
-        last = self.date.replace(day=calendar.monthrange(self.date.year, self.date.month)[1])
+        last = self.date.replace(
+            day=calendar.monthrange(self.date.year, self.date.month)[1]
+        )
         return min(last, self.company_id._cae_today())
 
     def _cae_check_postable(self):
         """Check everything posting needs, for all the reports; return the taxes
         {(company id, VAT rate): account.tax}."""
         taxes = self._cae_purchase_taxes()
-        _ = self.env._
         for report in self:
             company = report.company_id
             if report.move_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "The expense report %(report)s is already posted (%(move)s).",
                         report=report.name,
                         move=report.move_id.name,
@@ -105,7 +105,7 @@ class CaeExpenseReport(models.Model):
                 )
             if not company.cae_expense_journal_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "No expense journal is set for %(company)s: choose one in CAE "
                         "› Configuration › Settings (Expenses) before approving.",
                         company=company.name,
@@ -113,7 +113,7 @@ class CaeExpenseReport(models.Model):
                 )
             if not company.cae_expense_account_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "No account for the amounts owed to entrepreneurs is set for "
                         "%(company)s: choose one (421000 on a French chart) in CAE › "
                         "Configuration › Settings (Expenses) before approving.",
@@ -123,7 +123,7 @@ class CaeExpenseReport(models.Model):
             for line in report.line_ids:
                 if not line.category_id.with_company(company).account_id:
                     raise UserError(
-                        _(
+                        self.env._(
                             "The expense category “%(category)s” has no expense "
                             "account in %(company)s: set it in CAE › Configuration › "
                             "Expense categories before approving %(report)s.",
@@ -138,7 +138,7 @@ class CaeExpenseReport(models.Model):
                     and (company.id, line.vat_rate) not in taxes
                 ):
                     raise UserError(
-                        _(
+                        self.env._(
                             "No deductible purchase VAT of %(rate)s %% (excluded from "
                             "the price) exists in %(company)s for %(report)s: create "
                             "or activate it in Accounting › Configuration › Taxes.",
@@ -148,13 +148,16 @@ class CaeExpenseReport(models.Model):
                         )
                     )
             date = report._cae_entry_date()
-            has_tax = any(not line.currency_id.is_zero(line.amount_vat) for line in report.line_ids)
+            has_tax = any(
+                not line.currency_id.is_zero(line.amount_vat)
+                for line in report.line_ids
+            )
             locks = company._get_violated_lock_dates(
                 date, has_tax, company.cae_expense_journal_id
             )
             if locks:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(report)s would be posted on %(date)s, in a closed period "
                         "(%(locks)s). Reopen the period in Accounting › Configuration "
                         "› Settings (Lock dates) to approve it.",
@@ -189,7 +192,9 @@ class CaeExpenseReport(models.Model):
         )
         for company in companies:
             default = company.account_purchase_tax_id
-            ordered = default.filtered(lambda t, c=company: t.company_id == c) | candidates
+            ordered = (
+                default.filtered(lambda t, c=company: t.company_id == c) | candidates
+            )
             for tax in ordered:
                 if (
                     tax.company_id != company
@@ -204,13 +209,13 @@ class CaeExpenseReport(models.Model):
                     )
                 ):
                     continue
-                rate = ("%g" % tax.amount) if tax.amount else None
+                rate = f"{tax.amount:g}" if tax.amount else None
                 if rate and (company.id, rate) not in found:
                     found[(company.id, rate)] = tax
         return found
 
     def _cae_move_label(self):
-        """"NDF/2026/00008 – Amélie Roux – novembre 2026", in the company's
+        """ "NDF/2026/00008 – Amélie Roux – novembre 2026", in the company's
         language: the books belong to the company (and the FEC is read in French)."""
         self.ensure_one()
         lang = self.company_id.partner_id.lang or self.env.lang
@@ -239,10 +244,16 @@ class CaeExpenseReport(models.Model):
         bases = defaultdict(lambda: {"amount": 0.0, "names": []})
         vats = defaultdict(lambda: {"amount": 0.0, "base": 0.0})
         total = 0.0
-        for line in self.line_ids.sorted(lambda l: (l.date, l.id)):
+        for line in self.line_ids.sorted(lambda expense: (expense.date, expense.id)):
             account = line.category_id.with_company(company).account_id
-            has_vat = float(line.vat_rate or 0) and not currency.is_zero(line.amount_vat)
-            tax = taxes[(company.id, line.vat_rate)] if has_vat else self.env["account.tax"]
+            has_vat = float(line.vat_rate or 0) and not currency.is_zero(
+                line.amount_vat
+            )
+            tax = (
+                taxes[(company.id, line.vat_rate)]
+                if has_vat
+                else self.env["account.tax"]
+            )
             base = bases[(account, tax)]
             base["amount"] += line.amount_total - line.amount_vat
             name = line.category_id.name
@@ -272,7 +283,14 @@ class CaeExpenseReport(models.Model):
             )
         for tax, vat in vats.items():
             line_vals.extend(
-                self._cae_tax_line_vals(tax, vat, bases, label, partner, currency)
+                self._cae_tax_line_vals(
+                    tax,
+                    vat,
+                    bases=bases,
+                    label=label,
+                    partner=partner,
+                    currency=currency,
+                )
             )
         total = currency.round(total)
         line_vals.append(
@@ -308,7 +326,7 @@ class CaeExpenseReport(models.Model):
             ],
         }
 
-    def _cae_tax_line_vals(self, tax, vat, bases, label, partner, currency):
+    def _cae_tax_line_vals(self, tax, vat, *, bases, label, partner, currency):
         """The VAT lines of one tax: the VAT entered on the receipts, split over the
         tax's repartition lines (one at 100 % for French deductible VAT), each on
         its account with its tax grid tags, so the VAT return sees it."""
@@ -377,7 +395,10 @@ class CaeExpenseReport(models.Model):
         self._check_accountant()
         for report in self.sudo():
             currency = report.currency_id
-            if not (currency.is_zero(report.amount_paid) and currency.is_zero(report.amount_repaid)):
+            if not (
+                currency.is_zero(report.amount_paid)
+                and currency.is_zero(report.amount_repaid)
+            ):
                 raise UserError(
                     self.env._(
                         "A payment is recorded on %(report)s: cancel or unreconcile "
@@ -426,9 +447,11 @@ class CaeExpenseReport(models.Model):
     def _cae_liability_line(self):
         self.ensure_one()
         return self.move_id.line_ids.filtered(
-            lambda line: line.account_id.reconcile
-            and not line.tax_ids
-            and not line.tax_repartition_line_id
+            lambda line: (
+                line.account_id.reconcile
+                and not line.tax_ids
+                and not line.tax_repartition_line_id
+            )
         )[:1]
 
     def _cae_sync_payment(self):
@@ -466,9 +489,7 @@ class CaeExpenseReport(models.Model):
                 "payment_date": last_date,
             }
             changed = {
-                field: value
-                for field, value in vals.items()
-                if report[field] != value
+                field: value for field, value in vals.items() if report[field] != value
             }
             if changed:
                 if "state" in changed and state != "approved":
@@ -483,7 +504,9 @@ class CaeExpenseReport(models.Model):
         self._check_accountant()
         unposted = self.sudo().filtered(lambda r: not r.move_id).with_env(self.env)
         if unposted:
-            super(CaeExpenseReport, unposted)._do_register_payment(amount=amount, date=date)
+            super(CaeExpenseReport, unposted)._do_register_payment(
+                amount=amount, date=date
+            )
         posted = self - unposted
         if not posted:
             return True
@@ -518,7 +541,10 @@ class CaeExpenseReport(models.Model):
                 )
             )
         journal = journal or self.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(company), ("type", "in", ("bank", "cash"))],
+            [
+                *self.env["account.journal"]._check_company_domain(company),
+                ("type", "in", ("bank", "cash")),
+            ],
             limit=1,
         )
         if not journal or journal.company_id != company:
@@ -549,7 +575,9 @@ class CaeExpenseReport(models.Model):
         )
         payment.action_post()
         counterpart = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id == line.account_id and not l.reconciled
+            lambda move_line: (
+                move_line.account_id == line.account_id and not move_line.reconciled
+            )
         )
         (counterpart + line).reconcile()
         return payment

@@ -36,7 +36,7 @@ class ResCompany(models.Model):
             self.env["cae.expense.category"]
             .sudo()
             .with_context(active_test=False)
-            .search([])
+            .search([("account_code", "!=", False)])
         )
         for company in self.sudo().filtered("chart_template"):
             if not company.cae_expense_journal_id:
@@ -74,12 +74,18 @@ class ResCompany(models.Model):
         as a plain liability; it is changed only while nothing is posted on it."""
         if not account or account.account_type == "liability_payable":
             return
-        used = self.env["account.move.line"].sudo().search_count(
-            [("account_id", "=", account.id)], limit=1
+        used = (
+            self.env["account.move.line"]
+            .sudo()
+            .search_count([("account_id", "=", account.id)], limit=1)
         )
         if not used and account.account_type == "liability_current":
             account.write(
-                {"account_type": "liability_payable", "non_trade": True, "reconcile": True}
+                {
+                    "account_type": "liability_payable",
+                    "non_trade": True,
+                    "reconcile": True,
+                }
             )
         elif not account.reconcile:
             account.reconcile = True
@@ -95,4 +101,6 @@ class ResCompany(models.Model):
             account = Account.search([*domain, ("code", "=", code)], limit=1)
             if account:
                 return account
-        return Account.search([*domain, ("code", "=like", f"{prefix}%")], limit=1, order="code")
+        return Account.search(
+            [*domain, ("code", "=like", f"{prefix}%")], limit=1, order="code"
+        )

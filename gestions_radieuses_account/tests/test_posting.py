@@ -159,13 +159,14 @@ class TestPosting(PostingCommon):
         report = regularisation.report_id
         report.action_submit()
         move = self._approve(report)
-        owed = move.line_ids.filtered(lambda l: l.account_id == self.liability)
+        owed = move.line_ids.filtered(lambda line: line.account_id == self.liability)
         self.assertAlmostEqual(owed.debit, 50.0)
-        trip = move.line_ids.filtered(lambda l: l.account_id.code == "625100")
+        trip = move.line_ids.filtered(lambda line: line.account_id.code == "625100")
         self.assertAlmostEqual(trip.credit, 50.0)
-        self.assertEqual(trip.analytic_distribution, {
-            str(self.activity_a.analytic_account_id.id): 100.0
-        })
+        self.assertEqual(
+            trip.analytic_distribution,
+            {str(self.activity_a.analytic_account_id.id): 100.0},
+        )
 
     def test_regularisation_within_a_report(self):
         report = self._submitted(lines=[{"amount_total": 120.0, "amount_vat": 20.0}])
@@ -182,7 +183,7 @@ class TestPosting(PostingCommon):
         )
         report.action_submit()
         move = self._approve(report)
-        owed = move.line_ids.filtered(lambda l: l.account_id == self.liability)
+        owed = move.line_ids.filtered(lambda line: line.account_id == self.liability)
         self.assertAlmostEqual(owed.credit, 90.0)
         self.assertAlmostEqual(report.amount_residual, 90.0)
 

@@ -49,9 +49,7 @@ class TestPostingFec(PostingCommon):
         by_account = {}
         for row in rows:
             by_account.setdefault(row["CompteNum"], []).append(row)
-        self.assertEqual(
-            sorted(by_account), ["421000", "445660", "606400", "625700"]
-        )
+        self.assertEqual(sorted(by_account), ["421000", "445660", "606400", "625700"])
         (owed,) = by_account["421000"]
         self.assertEqual(owed["CompAuxNum"], str(self.partner_a.id))
         self.assertEqual(owed["CompAuxLib"], self.partner_a.name)

@@ -11,7 +11,9 @@ class TestPostingPayment(PostingCommon):
         super().setUp()
         self.report = self._submitted(lines=[{"amount_total": 100.0, "amount_vat": 0}])
         self.move = self._approve(self.report)
-        self.owed = self.move.line_ids.filtered(lambda l: l.account_id == self.liability)
+        self.owed = self.move.line_ids.filtered(
+            lambda line: line.account_id == self.liability
+        )
 
     def test_register_payment_goes_through_account_payment(self):
         """The base module's wizard makes an Odoo payment to the entrepreneur on
@@ -61,7 +63,7 @@ class TestPostingPayment(PostingCommon):
             }
         )
         counterpart = st_line.move_id.line_ids.filtered(
-            lambda l: l.account_id == self.liability
+            lambda line: line.account_id == self.liability
         )
         (counterpart + self.owed).reconcile()
         self.assertEqual(self.report.state, "paid")
@@ -84,7 +86,7 @@ class TestPostingPayment(PostingCommon):
         )
         payment.action_post()
         lines = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id == self.liability
+            lambda line: line.account_id == self.liability
         )
         (lines + self.owed).reconcile()
         self.assertEqual(self.report.state, "paid")
@@ -116,7 +118,9 @@ class TestPostingPayment(PostingCommon):
     def test_the_portal_shows_the_payment(self):
         self._register_payment(self.report)
         self.assertEqual(
-            self.report.with_user(self.entrepreneur_a).read(["state", "payment_date"])[0],
+            self.report.with_user(self.entrepreneur_a).read(["state", "payment_date"])[
+                0
+            ],
             {
                 "id": self.report.id,
                 "state": "paid",

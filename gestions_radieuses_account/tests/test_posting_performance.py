@@ -15,7 +15,11 @@ class TestPostingQueries(PostingCommon):
         super().setUpClass()
         cls.activities = cls.env["cae.activity"].create(
             [
-                {"name": f"Batch {n}", "entrepreneur_id": cls.partner_b.id, "stage": "salaried"}
+                {
+                    "name": f"Batch {n}",
+                    "entrepreneur_id": cls.partner_b.id,
+                    "stage": "salaried",
+                }
                 for n in range(6)
             ]
         )

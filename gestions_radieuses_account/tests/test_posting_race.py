@@ -4,12 +4,11 @@ that really overlap (committed data, two cursors): one entry."""
 import time
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
-from odoo.tests import tagged
-
 from odoo.addons.gestions_radieuses.tests.test_deadline_concurrency import (
     CommittedDataCase,
 )
+from odoo.exceptions import UserError
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
@@ -35,11 +34,18 @@ class TestPostingRace(CommittedDataCase):
                         "non_trade": True,
                         "reconcile": True,
                     },
-                    {"name": "Race expense", "code": "606999", "account_type": "expense"},
+                    {
+                        "name": "Race expense",
+                        "code": "606999",
+                        "account_type": "expense",
+                    },
                 ]
             )
             company.write(
-                {"cae_expense_journal_id": journal.id, "cae_expense_account_id": owed.id}
+                {
+                    "cae_expense_journal_id": journal.id,
+                    "cae_expense_account_id": owed.id,
+                }
             )
             category = env["cae.expense.category"].create(
                 {
@@ -79,7 +85,9 @@ class TestPostingRace(CommittedDataCase):
 
         def remove(env):
             data = self.data
-            moves = env["account.move"].search([("journal_id", "=", data["new_journal"])])
+            moves = env["account.move"].search(
+                [("journal_id", "=", data["new_journal"])]
+            )
             moves.button_draft()
             moves.with_context(force_delete=True).unlink()
             env.cr.execute(
@@ -134,6 +142,8 @@ class TestPostingRace(CommittedDataCase):
         with self.registry.cursor() as second_cr:
             second = api.Environment(second_cr, SUPERUSER_ID, {})
             with self.assertRaisesRegex(UserError, "not possible any more"):
-                second["cae.expense.report"].browse(self.data["report"]).action_approve()
+                second["cae.expense.report"].browse(
+                    self.data["report"]
+                ).action_approve()
             second_cr.rollback()
         self.assertEqual(self._entries(), 1)

@@ -16,7 +16,7 @@ class TestPostingReversal(PostingCommon):
         self.assertEqual(reversal.state, "posted")
         self.assertEqual(reversal.date, self.company._cae_today())
         owed = (move | reversal).line_ids.filtered(
-            lambda l: l.account_id == self.liability
+            lambda line: line.account_id == self.liability
         )
         self.assertTrue(all(owed.mapped("reconciled")))
         self.assertFalse(move.cae_expense_report_id)

@@ -1,7 +1,6 @@
+from odoo.addons.gestions_radieuses.tests.common import CaeHttpMixin
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
-
-from odoo.addons.gestions_radieuses.tests.common import CaeHttpMixin
 
 from .posting_common import PostingCommon
 
@@ -38,7 +37,9 @@ class TestPostingCompanies(PostingCommon):
         with self.assertRaises(AccessError):
             report.with_user(self.accountant).action_approve()
         self.assertFalse(report.sudo().move_id)
-        report.with_user(self.accountant_b).with_company(self.company_b).action_approve()
+        report.with_user(self.accountant_b).with_company(
+            self.company_b
+        ).action_approve()
         move = report.sudo().move_id
         self.assertEqual(move.company_id, self.company_b)
         self.assertEqual(move.journal_id, self.company_b.cae_expense_journal_id)
