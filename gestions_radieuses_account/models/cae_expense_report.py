@@ -522,24 +522,7 @@ class CaeExpenseReport(models.Model):
         currency = self.currency_id
         line = self._cae_liability_line()
         residual = -line.amount_residual  # > 0: owed to the entrepreneur
-        paid = abs(residual) if amount is None else amount
-        if currency.compare_amounts(paid, 0) <= 0:
-            raise UserError(
-                self.env._(
-                    "The amount paid for %(report)s must be more than zero.",
-                    report=self.name,
-                )
-            )
-        if currency.compare_amounts(paid, abs(residual)) > 0:
-            raise UserError(
-                self.env._(
-                    "%(amount)s is more than what is left to settle on %(report)s "
-                    "(%(residual)s).",
-                    amount=paid,
-                    report=self.name,
-                    residual=abs(residual),
-                )
-            )
+        paid = self._check_settled_amount(amount, residual)
         journal = journal or self.env["account.journal"].search(
             [
                 *self.env["account.journal"]._check_company_domain(company),

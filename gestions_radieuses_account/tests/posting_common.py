@@ -66,6 +66,20 @@ class PostingCommon(CaeExpenseCommon, AccountingAsSuperuser):
         report.action_submit()
         return report
 
+    def _regularisation(self, activity, amount):
+        """A year-end mileage regularisation line of ``self.month`` (made by the
+        module's own code in real life, hence as superuser)."""
+        return self.env["cae.expense.line"].create(
+            {
+                "activity_id": activity.id,
+                "category_id": self.cat_mileage.id,
+                "date": self.month.replace(day=31),
+                "amount_total": amount,
+                "is_regularisation": True,
+                "vat_rate": "0",
+            }
+        )
+
     def _approve(self, reports):
         reports.with_user(self.accountant).action_approve()
         return reports.sudo().move_id

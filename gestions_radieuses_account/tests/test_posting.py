@@ -146,16 +146,7 @@ class TestPosting(PostingCommon):
     def test_regularisation_owed_to_the_cooperative(self):
         """A report that is only a negative year-end regularisation: the
         entrepreneur owes the cooperative, 421000 is debited."""
-        regularisation = self.env["cae.expense.line"].create(
-            {
-                "activity_id": self.activity_a.id,
-                "category_id": self.cat_mileage.id,
-                "date": self.month.replace(day=31),
-                "amount_total": -50.0,
-                "is_regularisation": True,
-                "vat_rate": "0",
-            }
-        )
+        regularisation = self._regularisation(self.activity_a, -50.0)
         report = regularisation.report_id
         report.action_submit()
         move = self._approve(report)
@@ -171,16 +162,7 @@ class TestPosting(PostingCommon):
     def test_regularisation_within_a_report(self):
         report = self._submitted(lines=[{"amount_total": 120.0, "amount_vat": 20.0}])
         report.write({"state": "draft"})
-        self.env["cae.expense.line"].create(
-            {
-                "activity_id": self.activity_a.id,
-                "category_id": self.cat_mileage.id,
-                "date": self.month.replace(day=31),
-                "amount_total": -30.0,
-                "is_regularisation": True,
-                "vat_rate": "0",
-            }
-        )
+        self._regularisation(self.activity_a, -30.0)
         report.action_submit()
         move = self._approve(report)
         owed = move.line_ids.filtered(lambda line: line.account_id == self.liability)

@@ -93,16 +93,7 @@ class TestPostingPayment(PostingCommon):
         self.assertEqual(self.report.payment_date, date(2026, 4, 5))
 
     def test_repayment_of_a_negative_report(self):
-        line = self.env["cae.expense.line"].create(
-            {
-                "activity_id": self.activity_b.id,
-                "category_id": self.cat_mileage.id,
-                "date": self.month.replace(day=31),
-                "amount_total": -50.0,
-                "is_regularisation": True,
-                "vat_rate": "0",
-            }
-        )
+        line = self._regularisation(self.activity_b, -50.0)
         report = line.report_id
         report.action_submit()
         self._approve(report)
