@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -22,3 +23,17 @@ class AccountMove(models.Model):
             "An expense report has one journal entry.",
         ),
     ]
+
+    def button_draft(self):
+        # The report would stay approved on an entry that no longer says so.
+        posting = self.filtered("cae_expense_report_id")
+        if posting:
+            raise UserError(
+                self.env._(
+                    "%(move)s posts the expense report %(report)s: refuse the report "
+                    "(CAE › Expenses) to reverse it, rather than resetting the entry.",
+                    move=posting[0].name,
+                    report=posting[0].cae_expense_report_id.name,
+                )
+            )
+        return super().button_draft()

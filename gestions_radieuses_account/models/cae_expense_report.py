@@ -418,13 +418,12 @@ class CaeExpenseReport(models.Model):
         moves = reports.move_id
         if not moves:
             return
-        today = reports.company_id[:1]._cae_today()
         moves.cae_expense_report_id = False
         reports.move_id = False
         reversals = moves._reverse_moves(
             default_values_list=[
                 {
-                    "date": today,
+                    "date": move.company_id._cae_today(),
                     "ref": self.env._("Reversal of: %(ref)s", ref=move.ref),
                 }
                 for move in moves

@@ -88,6 +88,7 @@ class TestPostingRace(CommittedDataCase):
             moves = env["account.move"].search(
                 [("journal_id", "=", data["new_journal"])]
             )
+            moves.cae_expense_report_id = False
             moves.button_draft()
             moves.with_context(force_delete=True).unlink()
             env.cr.execute(

@@ -43,3 +43,10 @@ class TestPostingReversal(PostingCommon):
             report_paid.with_user(self.accountant)._do_refuse("no")
         self.assertEqual(move.state, "posted")
         self.assertFalse(move.reversal_move_ids)
+
+    def test_the_entry_is_not_reset_to_draft_behind_the_report(self):
+        report = self._submitted()
+        move = self._approve(report)
+        with self.assertRaisesRegex(UserError, "refuse the report"):
+            move.button_draft()
+        self.assertEqual(move.state, "posted")
