@@ -19,6 +19,7 @@
         "views/portal_figures_templates.xml",
         "security/cae_activity_consolidation_security.xml",
         "views/cae_activity_consolidation_views.xml",
+        "views/cae_expense_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [
@@ -31,4 +32,5 @@
     "demo": [
         "demo/cae_accounting_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }

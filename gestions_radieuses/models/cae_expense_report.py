@@ -634,10 +634,17 @@ class CaeExpenseReport(models.Model):
         """Open the wizard that asks the entrepreneur's reason (core's shape: the
         button opens a wizard, the wizard calls ``_do_refuse``)."""
         self._check_accountant()
-        self._check_state(("submitted",))
+        self._check_state(self._cae_refusable_states())
         return self._wizard_action(
             "cae.expense.refuse.wizard", self.env._("Refuse expense reports")
         )
+
+    @api.model
+    def _cae_refusable_states(self):
+        """States a report can be sent back from (the accounting addon adds
+        "approved": an approved report not yet paid is refused by reversing its
+        entry)."""
+        return ("submitted",)
 
     def _do_refuse(self, reason):
         """Send the reports back to the entrepreneur with the reason, lines intact."""
@@ -651,7 +658,7 @@ class CaeExpenseReport(models.Model):
                 )
             )
         self._lock()
-        self._check_state(("submitted",))
+        self._check_state(self._cae_refusable_states())
         self._transition({"state": "refused", "refusal_reason": reason})
         for report in self.sudo():
             report._post_refusal(reason)
@@ -711,24 +718,7 @@ class CaeExpenseReport(models.Model):
             currency = report.currency_id
             residual = report.amount_residual
             owed_back = currency.compare_amounts(residual, 0) < 0
-            paid = abs(residual) if amount is None else amount
-            if currency.compare_amounts(paid, 0) <= 0:
-                raise UserError(
-                    self.env._(
-                        "The amount paid for %(report)s must be more than zero.",
-                        report=report.name,
-                    )
-                )
-            if currency.compare_amounts(paid, abs(residual)) > 0:
-                raise UserError(
-                    self.env._(
-                        "%(amount)s is more than what is left to settle on %(report)s "
-                        "(%(residual)s).",
-                        amount=paid,
-                        report=report.name,
-                        residual=abs(residual),
-                    )
-                )
+            paid = report._check_settled_amount(amount, residual)
             left = abs(residual) - paid
             vals = {
                 "state": "paid" if currency.is_zero(left) else "partial",
@@ -741,6 +731,32 @@ class CaeExpenseReport(models.Model):
                 vals["amount_paid"] = report.amount_paid + paid
             report._transition(vals)
         return True
+
+    def _check_settled_amount(self, amount, residual):
+        """What a payment settles: ``amount``, or all that is left (``residual``,
+        negative when the entrepreneur owes it), more than zero and not more than
+        what is left."""
+        self.ensure_one()
+        currency = self.currency_id
+        paid = abs(residual) if amount is None else amount
+        if currency.compare_amounts(paid, 0) <= 0:
+            raise UserError(
+                self.env._(
+                    "The amount paid for %(report)s must be more than zero.",
+                    report=self.name,
+                )
+            )
+        if currency.compare_amounts(paid, abs(residual)) > 0:
+            raise UserError(
+                self.env._(
+                    "%(amount)s is more than what is left to settle on %(report)s "
+                    "(%(residual)s).",
+                    amount=paid,
+                    report=self.name,
+                    residual=abs(residual),
+                )
+            )
+        return paid
 
     def _mark_exported(self):
         self._transition({"exported": True, "export_date": fields.Datetime.now()})

@@ -3,3 +3,11 @@ from . import test_figures_books
 from . import test_figures_portal
 from . import test_consolidated_table
 from . import test_accounting_demo
+from . import test_posting
+from . import test_posting_errors
+from . import test_posting_fec
+from . import test_posting_payment
+from . import test_posting_performance
+from . import test_posting_race
+from . import test_posting_reversal
+from . import test_posting_security

@@ -1,0 +1,2 @@
+from . import cae_expense_payment_wizard
+from . import cae_settings
