@@ -154,8 +154,6 @@ DEMO_ACTIVITIES = {
 # year can be set against the same months of last year; a CAPE since its start.
 MONTHS_ESTABLISHED = 24
 INCOME_ACCOUNT = "706000"
-EXPENSE_LIABILITY_ACCOUNT = "421000"
-EXPENSE_JOURNAL_CODE = "NDF"
 
 
 class ResCompany(models.Model):
@@ -189,7 +187,8 @@ class ResCompany(models.Model):
                 INCOME_ACCOUNT,
             )
             return
-        self._cae_demo_posting_configuration(company)
+        # The posting configuration, as any company with a chart gets it.
+        company._cae_setup_accounting()
         invoiced = self._cae_demo_invoiced_analytic_accounts(company)
         invoices_vals, bills_vals = [], []
         for xmlid, profile in DEMO_ACTIVITIES.items():
@@ -233,38 +232,6 @@ class ResCompany(models.Model):
             order="code",
             limit=1,
         )
-
-    @api.model
-    def _cae_demo_posting_configuration(self, company):
-        """The expense journal, the liability owed to entrepreneurs (421000) and each
-        category's expense account. The fields come with the posting part of the
-        addon: whatever is not there yet is left alone."""
-        journal = self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(company),
-                ("code", "=", EXPENSE_JOURNAL_CODE),
-            ],
-            limit=1,
-        ) or self.env["account.journal"].create(
-            {
-                "name": "Notes de frais",
-                "code": EXPENSE_JOURNAL_CODE,
-                "type": "purchase",
-                "company_id": company.id,
-            }
-        )
-        values = {
-            "cae_expense_journal_id": journal.id,
-            "cae_expense_account_id": self._cae_demo_account(
-                company, EXPENSE_LIABILITY_ACCOUNT
-            ).id,
-        }
-        company.write({k: v for k, v in values.items() if k in company._fields})
-        Category = self.env["cae.expense.category"].with_company(company)
-        if "account_id" in Category._fields:
-            for category in Category.search([("account_id", "=", False)]):
-                account = self._cae_demo_account(company, category.account_code or "6")
-                category.account_id = account
 
     @api.model
     def _cae_demo_invoiced_analytic_accounts(self, company):

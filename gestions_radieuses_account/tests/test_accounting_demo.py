@@ -73,14 +73,19 @@ class TestAccountingDemo(TransactionCase):
         self.assertFalse(any(paid.mapped("amount_residual")))
 
     def test_posting_configuration(self):
-        """Set when the posting part is installed; the journal is there anyway."""
+        """The demo company posts approved reports: one expense journal, 421000
+        as a payable with the entrepreneur as third party, every category's account."""
         journal = self.env["account.journal"].search(
             [("code", "=", "NDF"), ("company_id", "=", self.company.id)]
         )
         self.assertEqual(len(journal), 1)
-        if "cae_expense_account_id" in self.company._fields:
-            self.assertEqual(self.company.cae_expense_journal_id, journal)
-            self.assertEqual(self.company.cae_expense_account_id.code, "421000")
+        self.assertEqual(self.company.cae_expense_journal_id, journal)
+        account = self.company.cae_expense_account_id
+        self.assertEqual(account.code, "421000")
+        self.assertEqual(account.account_type, "liability_payable")
+        categories = self.env["cae.expense.category"].with_company(self.company)
+        self.assertTrue(categories.search([]))
+        self.assertFalse(categories.search([("account_id", "=", False)]))
 
     def test_idempotent(self):
         """Run again (a second install of the demo), it invoices nobody twice."""
