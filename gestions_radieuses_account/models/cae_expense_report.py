@@ -31,6 +31,8 @@ class CaeExpenseReport(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        # An entry that posts a report is never deleted behind it.
+        ondelete="restrict",
         groups="gestions_radieuses.group_accountant,account.group_account_readonly",
         help="Posted when the report is approved; reversed if it is refused.",
     )
@@ -501,6 +503,7 @@ class CaeExpenseReport(models.Model):
         entry's line; the report follows the reconciliation. Reports approved
         before Accounting (no entry) keep the base module's record of payment."""
         self._check_accountant()
+        self._check_payment_date(fields.Date.to_date(date) if date else None)
         unposted = self.sudo().filtered(lambda r: not r.move_id).with_env(self.env)
         if unposted:
             super(CaeExpenseReport, unposted)._do_register_payment(

@@ -50,3 +50,36 @@ class TestPostingReversal(PostingCommon):
         with self.assertRaisesRegex(UserError, "refuse the report"):
             move.button_draft()
         self.assertEqual(move.state, "posted")
+
+    def test_the_entry_is_not_reversed_or_unlinked_behind_the_report(self):
+        """Outside test (issue 10): an accountant reversed a report's entry from
+        Accounting (the report stayed approved), then refusing the report reversed
+        it a second time; or unlinked the entry from its report, then reset and
+        deleted it, and linked a customer invoice to another report."""
+        report = self._submitted()
+        move = self._approve(report)
+        accountant_move = move.with_user(self.accountant)
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": move.journal_id.id, "reason": "x"})
+        )
+        with self.assertRaisesRegex(UserError, "refuse the report"):
+            wizard.refund_moves()
+        with self.assertRaisesRegex(UserError, "refuse the report"):
+            accountant_move._reverse_moves(cancel=True)
+        for vals in ({"cae_expense_report_id": False}, {"cae_expense_report_id": 1}):
+            with self.assertRaises(UserError):
+                accountant_move.write(vals)
+        other = self._submitted(activity=self.activity_b)
+        with self.assertRaises(UserError):
+            self.env["account.move"].with_user(self.accountant).create(
+                {"move_type": "entry", "cae_expense_report_id": other.id}
+            )
+        self.assertFalse(move.reversal_move_ids)
+        self.assertEqual(move.cae_expense_report_id, report)
+        # The refusal reverses it once.
+        self._refuse(report, "Wrong month")
+        self.assertEqual(len(move.reversal_move_ids), 1)
+        self.assertFalse(report.sudo().move_id)
