@@ -14,10 +14,10 @@
     "auto_install": True,
     "data": [
         "security/ir.model.access.csv",
+        "security/security.xml",
         "data/cae_figure_data.xml",
         "views/cae_figure_views.xml",
         "views/portal_figures_templates.xml",
-        "security/cae_activity_consolidation_security.xml",
         "views/cae_activity_consolidation_views.xml",
         "views/cae_expense_views.xml",
     ],
