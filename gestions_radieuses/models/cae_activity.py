@@ -353,6 +353,15 @@ class CaeActivity(models.Model):
     # ------------------------------------------------------------------
     # Constraints and onchanges
     # ------------------------------------------------------------------
+    _sql_constraints = [
+        (
+            "analytic_account_unique",
+            "UNIQUE(analytic_account_id)",
+            "Each activity has an analytic account of its own: its books and its "
+            "entrepreneur's figures are read from it.",
+        ),
+    ]
+
     @api.constrains("contribution_rate")
     def _check_contribution_rate(self):
         for activity in self:
@@ -430,6 +439,7 @@ class CaeActivity(models.Model):
 
     def write(self, vals):
         check_protected_fields(self, vals)
+        self._check_analytic_account_change(vals)
         changed = self.browse()
         if "stage" in vals:
             changed = self.filtered(lambda a: a.stage != vals["stage"])
@@ -450,6 +460,26 @@ class CaeActivity(models.Model):
             self.flush_recordset(["member_partner_ids"])
             self.member_partner_ids._cae_ensure_calendar_token()
         return result
+
+    def _check_analytic_account_change(self, vals):
+        """An activity's books are its analytic account's: pointed at another
+        activity's account, its entrepreneur would read the other's figures. The
+        account is given once (or made at creation); only a manager changes it."""
+        if "analytic_account_id" not in vals or self.env.su:
+            return
+        if self.env.user.has_group("gestions_radieuses.group_manager"):
+            return
+        if any(
+            activity.analytic_account_id
+            and activity.analytic_account_id.id != vals["analytic_account_id"]
+            for activity in self
+        ):
+            raise UserError(
+                self.env._(
+                    "Only a CAE manager can change the analytic account of an "
+                    "activity: its books and its entrepreneur's figures follow it."
+                )
+            )
 
     def _cae_deadline_activities(self):
         # Archived ones too: their to-do deadlines are cancelled.

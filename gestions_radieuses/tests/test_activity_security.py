@@ -5,8 +5,11 @@ upload method, whatever the context a caller sends."""
 import base64
 from datetime import date
 
+import psycopg2.errors
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import PDF_BYTES, PNG_BYTES, CaeCommon, CaeHttpMixin
 
@@ -160,6 +163,38 @@ class TestActivitySecurity(ActivitySecurityCommon):
         self.assertEqual(document.date_until, date(2031, 1, 31))
         self.assertEqual(document.status, "valid")
         self.assertEqual(document.note, "Renewed")
+
+    def test_analytic_account_not_pointed_at_another_activity(self):
+        """Outside test (issue 10): an advisor set activity A's analytic account to
+        activity B's, and A's entrepreneur then read B's books and customers."""
+        account_a = self.activity_a.analytic_account_id
+        account_b = self.activity_b.analytic_account_id
+        self.assertTrue(account_a and account_b)
+        with self.assertRaises(UserError):
+            self.activity_a.with_user(self.advisor).write(
+                {"analytic_account_id": account_b.id}
+            )
+        self.assertEqual(self.activity_a.analytic_account_id, account_a)
+        # Not even a manager makes two activities share one account.
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.cr.savepoint(),
+            mute_logger("odoo.sql_db"),
+        ):
+            self.activity_a.with_user(self.manager).write(
+                {"analytic_account_id": account_b.id}
+            )
+            self.activity_a.flush_recordset()
+        # A manager may move an activity to a new account of its own.
+        new_account = account_a.copy({"name": "Nouvelle comptabilité"})
+        self.activity_a.with_user(self.manager).write(
+            {"analytic_account_id": new_account.id}
+        )
+        self.assertEqual(self.activity_a.analytic_account_id, new_account)
+        # Writing the same account again changes nothing and is not refused.
+        self.activity_a.with_user(self.advisor).write(
+            {"analytic_account_id": new_account.id}
+        )
 
 
 @tagged("post_install", "-at_install")
