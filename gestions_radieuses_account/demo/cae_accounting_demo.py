@@ -14,6 +14,7 @@ import random
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.gestions_radieuses.models.cae_expense_report import PAYABLE_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -191,6 +192,7 @@ class ResCompany(models.Model):
             return
         # The posting configuration, as any company with a chart gets it.
         company._cae_setup_accounting()
+        self._cae_demo_post_expense_reports(company)
         invoiced = self._cae_demo_invoiced_analytic_accounts(company)
         invoices_vals, bills_vals = [], []
         for xmlid, profile in DEMO_ACTIVITIES.items():
@@ -234,6 +236,29 @@ class ResCompany(models.Model):
             order="code",
             limit=1,
         )
+
+    @api.model
+    def _cae_demo_post_expense_reports(self, company):
+        """The base demo approves and pays reports before Accounting is there: they
+        are posted now and their payments made again through Odoo's payments, so
+        that the books, the figures and the reports agree."""
+        reports = self.env["cae.expense.report"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "in", PAYABLE_STATES),
+                ("move_id", "=", False),
+            ],
+            order="date, id",
+        )
+        if not reports:
+            return
+        payments = {
+            report: (report.amount_paid, report.payment_date) for report in reports
+        }
+        reports._cae_post_moves()
+        for report, (amount, day) in payments.items():
+            if amount:
+                report._cae_pay(amount, day, None)
 
     @api.model
     def _cae_demo_invoiced_analytic_accounts(self, company):

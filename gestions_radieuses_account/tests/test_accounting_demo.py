@@ -92,3 +92,42 @@ class TestAccountingDemo(TransactionCase):
         before = self.env["account.move"].search_count([])
         self.env["res.company"]._cae_demo_accounting()
         self.assertEqual(self.env["account.move"].search_count([]), before)
+
+    def test_staff_rights_after_accounting(self):
+        """Outside test (issue 10): installing Accounting made the demo advisors
+        Accounting administrators (Odoo's default user template): they read every
+        entry and bank account and registered payments. The demo gives them back
+        their own rights."""
+        for xmlid in ("user_advisor1_demo", "user_advisor2_demo"):
+            advisor = self.env.ref(f"gestions_radieuses.{xmlid}")
+            self.assertFalse(advisor.has_group("account.group_account_invoice"))
+            self.assertFalse(advisor.has_group("account.group_account_readonly"))
+        manager = self.env.ref("gestions_radieuses.user_manager_demo")
+        self.assertFalse(manager.has_group("account.group_account_invoice"))
+        self.assertTrue(manager.has_group("account.group_account_readonly"))
+        accountant = self.env.ref("gestions_radieuses.user_accountant_demo")
+        self.assertTrue(accountant.has_group("account.group_account_manager"))
+
+    def test_demo_reports_in_the_books(self):
+        """Phone outside test (issue 10): the demo's approved and paid reports had
+        no entry (approved before Accounting was installed): their charges were
+        missing from the figures."""
+        Report = self.env["cae.expense.report"]
+        payable = Report.search(
+            [
+                ("company_id", "=", self.company.id),
+                ("state", "in", ("approved", "partial", "paid")),
+            ]
+        )
+        self.assertTrue(payable)
+        self.assertTrue(all(payable.mapped("move_id")))
+        for report in payable.filtered(lambda r: r.state in ("partial", "paid")):
+            owed = report.move_id.line_ids.filtered(
+                lambda line, r=report: (
+                    line.account_id == r.company_id.cae_expense_account_id
+                )
+            )
+            self.assertAlmostEqual(
+                -sum(owed.mapped("amount_residual")), report.amount_residual, 2
+            )
+            self.assertTrue(owed.matched_debit_ids or owed.matched_credit_ids)
