@@ -1,3 +1,4 @@
+import base64
 from datetime import date
 
 from odoo.tests import tagged
@@ -64,3 +65,33 @@ class TestPostingFec(PostingCommon):
         self.assertEqual(vat, [2.0, 3.01])
         self.assertAlmostEqual(self._amount(by_account["606400"][0]["Debit"]), 10.0)
         self.assertAlmostEqual(self._amount(by_account["625700"][0]["Debit"]), 29.99)
+
+
+@tagged("post_install", "-at_install")
+class TestPostedNotExported(PostingCommon):
+    def test_posted_reports_left_out_of_the_file_export(self):
+        """Outside test (issue 10): the CSV/FEC file export carried reports already
+        posted in Odoo's books (their charges and VAT would count twice in the
+        tool importing it). Only reports approved before Accounting remain."""
+        posted = self._submitted()
+        self._approve(posted)
+        # Approved before the addon was installed: no entry.
+        earlier = self._submitted(activity=self.activity_b)
+        earlier.sudo().write({"state": "approved"})
+        wizard = (
+            self.env["cae.expense.export.wizard"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "date_from": self.month,
+                    "date_to": self.month,
+                    "include_exported": True,
+                }
+            )
+        )
+        self.assertEqual(wizard.report_count, 1)
+        wizard.action_export()
+        content = base64.b64decode(wizard.export_file).decode("utf-8-sig")
+        self.assertIn(earlier.name, content)
+        self.assertNotIn(posted.name, content)
+        self.assertFalse(posted.exported)
