@@ -714,6 +714,7 @@ class CaeExpenseReport(models.Model):
         self._lock()
         self._check_state(PAYABLE_STATES)
         date = fields.Date.to_date(date) if date else None
+        self._check_payment_date(date)
         for report in self.sudo():
             currency = report.currency_id
             residual = report.amount_residual
@@ -757,6 +758,24 @@ class CaeExpenseReport(models.Model):
                 )
             )
         return paid
+
+    def _check_payment_date(self, date):
+        """A payment is recorded once made: not dated after the CAE's today, nor
+        before the month its report covers (the entrepreneur reads the date)."""
+        if not date:
+            return
+        for report in self.sudo():
+            today = report.company_id._cae_today()
+            if date > today or date < report.date:
+                raise UserError(
+                    self.env._(
+                        "The payment of %(report)s must be dated between %(first)s "
+                        "and today (%(today)s).",
+                        report=report.name,
+                        first=format_date(self.env, report.date),
+                        today=format_date(self.env, today),
+                    )
+                )
 
     def _mark_exported(self):
         self._transition({"exported": True, "export_date": fields.Datetime.now()})

@@ -5,6 +5,8 @@ Each test below failed on the code before issue 8 (the finding it closes is name
 
 import base64
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
@@ -289,6 +291,21 @@ class TestExpenseModelSecurity(ExpenseSecurityCommon):
         self.assertEqual(report.state, "paid")
         self.assertAlmostEqual(report.amount_paid, total, 2)
         self.assertAlmostEqual(report.amount_residual, 0.0, 2)
+
+    def test_payment_dated_between_the_month_and_today(self):
+        """Outside test (issue 10): a payment dated 31/12/9999 (or 1900) was
+        recorded, and the entrepreneur read it on the portal."""
+        report = self.line.report_id
+        report.action_submit()
+        report.with_user(self.accountant).action_approve()
+        today = report.company_id._cae_today()
+        for day in ("9999-12-31", "1900-01-01", today + relativedelta(days=1)):
+            with self.subTest(day=day), self.assertRaises(UserError):
+                report.with_user(self.accountant)._do_register_payment(date=day)
+        self.assertEqual(report.state, "approved")
+        self.assertFalse(report.payment_date)
+        report.with_user(self.accountant)._do_register_payment(date=today)
+        self.assertEqual(report.payment_date, today)
 
     def test_negative_report_settled_by_repayment(self):
         report = self.line.report_id
