@@ -46,6 +46,8 @@ users = env["res.users"].with_context(active_test=False).search([])
 users.write({"lang": "fr_FR"})
 env["res.partner"].search([]).write({"lang": "fr_FR"})
 env["ir.default"].set("res.partner", "lang", "fr_FR")
+# The expense journal was named before French was loaded.
+env["res.company"].search([])._cae_name_expense_journal()
 env.cr.commit()
 PY
 else

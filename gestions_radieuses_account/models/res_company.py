@@ -54,6 +54,7 @@ class ResCompany(models.Model):
                     }
                 )
                 company.cae_expense_journal_id = journal
+                company._cae_name_expense_journal()
             if not company.cae_expense_account_id:
                 account = company._cae_account_by_code(DEFAULT_EXPENSE_ACCOUNT_CODES)
                 company._cae_make_third_party_account(account)
@@ -67,6 +68,22 @@ class ResCompany(models.Model):
                     )
                     category.account_id = account
         return True
+
+    def _cae_name_expense_journal(self):
+        """The expense journal's name in every language of the database ("Notes de
+        dépenses" in French), also when French was loaded after the journal was
+        made (make demo loads it last)."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for company in self.sudo():
+            journal = company.cae_expense_journal_id
+            if journal:
+                journal.update_field_translations(
+                    "name",
+                    {
+                        lang: self.with_context(lang=lang).env._("Expense reports")
+                        for lang in langs
+                    },
+                )
 
     def _cae_make_third_party_account(self, account):
         """421 is a third-party account (an auxiliary account per person): as a

@@ -24,6 +24,18 @@ class TestPosting(PostingCommon):
         ):
             self.assertEqual(category.with_company(company).account_id.code, code)
 
+    def test_expense_journal_named_in_french(self):
+        """Phone outside test (issue 10): the journal read "Expense reports" in a
+        French database (French loaded after the journal was made)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["gestions_radieuses_account"], ["fr_FR"], overwrite=True
+        )
+        self.company._cae_name_expense_journal()
+        journal = self.company.cae_expense_journal_id
+        self.assertEqual(journal.with_context(lang="fr_FR").name, "Notes de dépenses")
+        self.assertEqual(journal.with_context(lang="en_US").name, "Expense reports")
+
     def test_entry_of_a_report(self):
         """One balanced entry: a line per expense account excl. VAT with the
         activity's analytic account, the VAT entered on the receipts through the
