@@ -23,7 +23,7 @@ class CaeFiguresPortal(CaePortal):
         Activity = request.env["cae.activity"]
         if "cae_figures_activity_count" in counters:
             values["cae_figures_activity_count"] = (
-                Activity.search_count([])
+                Activity.with_context(active_test=False).search_count([])
                 if request.env.user.share and Activity.has_access("read")
                 else 0
             )
@@ -38,7 +38,12 @@ class CaeFiguresPortal(CaePortal):
         env = request.env
         partner = env.user.partner_id
         Activity = env["cae.activity"]
-        activities = Activity.sudo().search(Activity._cae_member_domain(partner))
+        # Archived activities too: who has left keeps their last figures in view.
+        activities = (
+            Activity.sudo()
+            .with_context(active_test=False)
+            .search(Activity._cae_member_domain(partner))
+        )
         if len(activities) == 1:
             return self._cae_render_figures(activities.with_env(env))
         figures = activities.with_env(env).portal_figures() if activities else {}
@@ -77,12 +82,15 @@ class CaeFiguresPortal(CaePortal):
             data=figures,
             families=self._cae_families(figures["figures"]),
             chart=self._cae_chart(figures),
+            # A candidate's activity with nothing in the books: a sentence, not a
+            # page of zeros.
+            no_books=not any(f.get("last_date") for f in figures["figures"]),
             currency=currency,
             page_name="cae_activity_figures",
             several=len(
-                activity.sudo().search(
-                    activity._cae_member_domain(request.env.user.partner_id)
-                )
+                activity.sudo()
+                .with_context(active_test=False)
+                .search(activity._cae_member_domain(request.env.user.partner_id))
             )
             > 1,
         )

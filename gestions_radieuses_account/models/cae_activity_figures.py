@@ -109,6 +109,10 @@ class CaeActivity(models.Model):
         )
         if not self or self.env.su:
             return
+        # Ids as a JSON-RPC caller sends them: 0, true or a string is no activity
+        # (id 0 passed the membership test as "no record", true reached SQL).
+        if not all(type(id_) is int and id_ > 0 for id_ in self.ids):
+            raise refused
         if user.share:
             if not self._cae_is_member(user):
                 raise refused
@@ -133,8 +137,10 @@ class CaeActivity(models.Model):
         user = self.env.user
         if not user.share:
             return None
+        # Archived activities too (who has left keeps their last figures).
         activities = (
             self.sudo()
+            .with_context(active_test=False)
             .search(self._cae_member_domain(user.partner_id))
             .with_env(self.env)
         )
@@ -144,11 +150,14 @@ class CaeActivity(models.Model):
         return [
             {
                 **figures[activity.id],
+                # Nothing in the books yet (a candidate): no row of zeros.
                 "figures": [
                     figure
                     for figure in figures[activity.id]["figures"]
                     if figure["show_on_home"]
-                ],
+                ]
+                if any(f.get("last_date") for f in figures[activity.id]["figures"])
+                else [],
             }
             for activity in activities
         ]

@@ -9,6 +9,7 @@ from odoo.addons.gestions_radieuses.tests.test_portal_french import (
     english_needles,
 )
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from .figures_common import CaeFiguresCommon
@@ -66,6 +67,35 @@ class TestFiguresAccess(CaeFiguresHttpCommon):
                 self.assertIn('href="/my/figures"', home.text)
                 self.assertIn("o_cae_figures_tile", home.text)
 
+    def test_left_and_not_yet_begun(self):
+        """Phone outside test (issue 10): who has left (archived activity) was told
+        the cooperative had recorded no activity for them; a candidate with nothing
+        in the books got a page and a tile of zeros."""
+        self.activity_a.sudo().active = False
+        self._login(self.entrepreneur_a)
+        page = self.url_open("/my/figures")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_cae_figures_chart", page.text)
+        self.assertIn("1,000.00", page.text)
+        self.assertIn("o_cae_figures_tile", self.url_open("/my").text)
+        self.activity_a.sudo().active = True
+        candidate = new_test_user(
+            self.env, "cae_figures_candidate", groups="base.group_portal"
+        )
+        activity = self.env["cae.activity"].create(
+            {"name": "Not begun", "entrepreneur_id": candidate.partner_id.id}
+        )
+        self._login(candidate)
+        page = self.url_open(f"/my/figures/{activity.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_cae_figures_empty", page.text)
+        self.assertNotIn("o_cae_figures_chart", page.text)
+        home = self.url_open("/my").text
+        self.assertIn("o_cae_figures_tile", home)
+        tile = home.split("o_cae_figures_tile")[1][:600]
+        self.assertNotIn("Turnover invoiced", tile)
+        self.assertNotIn("Available balance", tile)
+
     def test_nobody_else(self):
         url = f"/my/figures/{self.activity_a.id}"
         self.assertEqual(self._status(self.entrepreneur_b, url), 404)
@@ -100,6 +130,12 @@ class TestFiguresAccess(CaeFiguresHttpCommon):
         self.assertEqual(turnover["value"], 1000.0)
         self.assertRefused("cae.activity", "portal_figures", [b.ids])
         self.assertRefused("cae.activity", "portal_figures", [(a | b).ids])
+        # Ids no activity has (outside test: [0] answered empty figures, [true]
+        # a database error).
+        for ids in ([0], [True], [0, a.id], [-1]):
+            with self.subTest(ids=ids), self.assertRaises(JsonRpcException) as error:
+                self.rpc("cae.activity", "portal_figures", [ids])
+            self.assertEqual(str(error.exception), "odoo.exceptions.AccessError")
         self.assertRefused("cae.activity", "_cae_figures", [a.ids])
         self.assertRefused("cae.activity", "action_open_figures", [a.ids])
         # The context changes nothing: no key opens the books.

@@ -6,7 +6,7 @@ screen readers. Pure geometry; the template draws it."""
 WIDTH = 360
 HEIGHT = 180
 # Room for the month names under the bars and a little above the highest one.
-BOTTOM = 18
+BOTTOM = 20
 TOP = 6
 # Part of a month's slot the bars take (the rest is the gap between months).
 FILL = 0.75
