@@ -33,13 +33,16 @@ What is made, and how:
   times the largest number of that prefix, padded as Odoo pads it), also in the
   lines' ``move_name``, a label or analytic ``ref`` equal to the entry's name, and
   the invoices' ``payment_reference``; the matching numbers follow the copied
-  reconciliations. Not copied, left empty: the French inalterability hash and
-  secure sequence number, access tokens, attachments, chatter (the template has
-  none: seeding is quiet). Kept from the template: dates, amounts, residuals and
-  payment states, suppliers, the bank lines' labels (the template's invoice
-  names). So the copies hold what the ORM would have written for what the
-  measures read (analytic lines by plan column, move lines and moves by
-  move_id, partials by line);
+  reconciliations; the entries' followers (``mail_followers``: the customer, whom
+  Odoo's portal rule on invoices, and so /my/invoices, finds them by, and the
+  suppliers), with the activity's entrepreneur for the template's. Not copied,
+  left empty: the French inalterability hash and secure sequence number, access
+  tokens, attachments, chatter (the template has none: seeding is quiet), the
+  followers' subtypes (notifications only). Kept from the template: dates,
+  amounts, residuals and payment states, suppliers, the bank lines' labels (the
+  template's invoice names). So the copies hold what the ORM would have written
+  for what the measures read (analytic lines by plan column, move lines and
+  moves by move_id, partials by line, invoices by follower);
 - 100 submitted reports of 20 expense lines (the first 100 activities, last month),
   lines through the ORM, states set like bench/seed.py sets them: the batch that
   the accountant approves, and that posting turns into 100 journal entries.
@@ -417,6 +420,19 @@ def copy_books(env, template, activities):
                 params,
             )
             total[table] = total.get(table, 0) + cr.rowcount
+        # The followers: Odoo's portal rule on invoices (and so /my/invoices, the
+        # peer) finds a customer's invoices through them.
+        cr.execute(
+            "INSERT INTO mail_followers (res_model, res_id, partner_id) "
+            f"SELECT f.res_model, {new_id('f.res_id', 'account_move')}, "
+            f"CASE WHEN f.partner_id = {template.entrepreneur_id.id} "
+            "THEN c.partner_id ELSE f.partner_id END "
+            "FROM mail_followers f CROSS JOIN bench_copy c "
+            "WHERE f.res_model = 'account.move' AND f.res_id = ANY(%(moves)s) "
+            f"AND {where}",
+            params,
+        )
+        total["mail_followers"] = total.get("mail_followers", 0) + cr.rowcount
         for relation, column in LINE_RELATIONS:
             other = [c for c in seed.columns(cr, relation) if c != column]
             cr.execute(
