@@ -33,7 +33,9 @@ def main():
         log.next_access(figures)
         pages = {"invoices": ("/my/invoices", r"/my/invoices/\d+")}
         if probe.status_code == 200:
-            pages["figures"] = (figures, r"<(?:td|dd|span)[^>]*>[^<]*\d")
+            # One block per figure (views/portal_figures_templates.xml,
+            # template portal_figure: <div class="o_cae_figure …" data-code=…>).
+            pages["figures"] = (figures, r'<div class="o_cae_figure[ "]')
         else:
             results[f"figures_{who}"] = {
                 "available": False,

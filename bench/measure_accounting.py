@@ -3,10 +3,13 @@ made: posting the batch of approved reports, and the consolidated table.
 
 Each comes from another part of gestions_radieuses_account; a measure whose code is
 not installed says so ("not available") instead of giving a figure. Every
-repetition is rolled back, so each starts from the same data.
+repetition is rolled back, so each starts from the same data. With PROFILE=1 each
+runs once more first under cProfile (bench/out/posting.profile.txt,
+consolidation.profile.txt), not counted.
 """
 
 import benchlib
+import measure
 
 
 def _user(env, login):
@@ -25,14 +28,15 @@ def measure_posting(env, reps, seed):
     lines = sum(reports.mapped("line_count"))
     samples = []
     posted = 0
-    for rep in range(reps):
+    for rep in measure._reps(reps):
         env.invalidate_all()
-        with benchlib.measure() as sample:
+        with benchlib.measure(measure._profile("posting", rep)) as sample:
             reports.with_user(accountant).action_approve()
             env.flush_all()
         sample.items = len(reports)
         posted = len(reports.move_id.filtered(lambda move: move.state == "posted"))
-        samples.append(sample)
+        if rep >= 0:
+            samples.append(sample)
         benchlib.progress(
             f"approval with posting {rep + 1}/{reps}: {len(reports)} reports, "
             f"{lines} lines, {posted} entries posted in {sample.seconds:.2f} s, "
@@ -61,12 +65,13 @@ def measure_consolidation(env, reps, seed):
         if not name.startswith("__") and field.type not in ("one2many", "many2many")
     ]
     samples = []
-    for rep in range(reps):
+    for rep in measure._reps(reps):
         env.invalidate_all()
-        with benchlib.measure() as sample:
+        with benchlib.measure(measure._profile("consolidation", rep)) as sample:
             rows = Table.search_read([], field_names)
         sample.items = len(rows)
-        samples.append(sample)
+        if rep >= 0:
+            samples.append(sample)
         benchlib.progress(
             f"consolidated table {rep + 1}/{reps}: {len(rows)} rows in "
             f"{sample.seconds:.2f} s, {sample.queries} queries"
@@ -78,18 +83,21 @@ def measure_consolidation(env, reps, seed):
 def main():
     def add_arguments(parser):
         parser.add_argument("--reps", type=int, default=5)
+        parser.add_argument("--profile", action="store_true")
 
     args, odoo_argv = benchlib.parse_args(__doc__, add_arguments)
     seed = benchlib.read_result("seed_accounting")
+    # PROFILE=1: each measure once more first, profiled and not counted.
+    measure.PROFILE = args.profile
     with benchlib.odoo_env(odoo_argv) as env:
         result = {
             "posting": measure_posting(env, args.reps, seed),
             "consolidation": measure_consolidation(env, args.reps, seed),
         }
-    for name, measure in result.items():
-        if not measure["available"]:
+    for name, measured in result.items():
+        if not measured["available"]:
             benchlib.progress(
-                f"{name}: not available on this branch ({measure['why']})"
+                f"{name}: not available on this branch ({measured['why']})"
             )
     benchlib.write_result("accounting", result)
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench [SCALE=1000] [REPS=5] [HTTP_REPS=30] [CALENDAR_REPS=2] [CALENDAR_SAMPLE=1000] [PROFILE=1]
-#  [MEASURES=generation,peers,http,accounting] [INVOICES_PER_MONTH=10]` (a subset of
-#  the four groups of measures; the table then has only their rows and the run is
-#  not written to bench/results/).
+#  [MEASURES=generation,peers,http,accounting]` (a subset of the four groups of
+#  measures; the table then has only their rows and the run is not written to
+#  bench/results/, except MEASURES=accounting alone: bench/results/
+#  accounting-scale-<N>.json and its own section of bench/RESULTS.md).
 #
 # On a private, throwaway PostgreSQL cluster: a database with gestions_radieuses,
 # project and calendar (no demo data), seeded at SCALE activities; then the measures
@@ -118,7 +119,7 @@ step "Accounting: seeding $scale activities with 12 months of invoices"
 "$PYTHON" bench/seed_accounting.py --scale "$scale" -- "${account_args[@]}" \
     --log-level=warn --logfile="$log"
 step "Accounting: posting approved reports, the consolidated table ($reps times each)"
-"$PYTHON" bench/measure_accounting.py --reps "$reps" -- "${account_args[@]}" \
+"$PYTHON" bench/measure_accounting.py --reps "$reps" "${profile[@]}" -- "${account_args[@]}" \
     --log-level=warn --logfile="$log"
 step "Accounting: Mon activité en chiffres against /my/invoices ($http_reps requests each)"
 account_log="$BENCH_OUT/server-accounting.log"
@@ -130,5 +131,11 @@ fi
 
 step "Results"
 keep=()
-[ "$measures" = "$all_measures" ] || keep=(--no-save)
+# The accounting group alone is kept too (its own section of RESULTS.md): it
+# runs in its own database, so nothing of the other groups is missing.
+if [ "$measures" = accounting ]; then
+    keep=(--accounting)
+elif [ "$measures" != "$all_measures" ]; then
+    keep=(--no-save)
+fi
 "$PYTHON" bench/report.py --total-seconds $(( $(date +%s) - started )) "${keep[@]}"
