@@ -5,7 +5,7 @@ What is made, and how:
 - the staff and one portal user and activity per entrepreneur, as bench/seed.py does
   (its functions, no documents: the accounting measures do not read them);
 - the company on the French chart (l10n_fr_account), with the posting configuration
-  of the demo (expense journal, 421000, the categories' accounts);
+  every company with a chart gets (expense journal, 421000, the categories' accounts);
 - per activity ``INVOICES_PER_MONTH`` (10) invoices a month over the last 12 months,
   20 % VAT, on 706000 with the activity's analytic account, addressed to the
   entrepreneur's own contact, so that Odoo's /my/invoices (the peer) lists the same
@@ -54,7 +54,7 @@ def french_chart(env):
     company.country_id = env.ref("base.fr")
     if company.chart_template != "fr":
         env["account.chart.template"].try_loading("fr", company, install_demo=False)
-    env["res.company"]._cae_demo_posting_configuration(company)
+    company._cae_setup_accounting()
     env.cr.commit()
     return company
 
