@@ -1,6 +1,10 @@
+import logging
+
 from odoo.tests import tagged
 
 from .posting_common import PostingCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -56,5 +60,6 @@ class TestPostingQueries(PostingCommon):
         one = self._count(self._reports(self.activities[:1]))
         five = self._count(self._reports(self.activities[1:]))
         message = f"1 report: {one} queries, 5 reports: {five}"
+        _logger.info("Approving with posting: %s", message)
         self.assertLessEqual(one, 105, message)
         self.assertLessEqual(five - one, 4 * 4, message)
