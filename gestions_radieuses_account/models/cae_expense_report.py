@@ -75,8 +75,20 @@ class CaeExpenseReport(models.Model):
         vals_list = [
             report._cae_prepare_move_vals(taxes, receipts[report]) for report in reports
         ]
-        moves = self.env["account.move"].sudo().create(vals_list)
-        moves._post(soft=False)
+        # The entries come complete (tax lines with their amounts, tags and bases):
+        # skip_invoice_sync spares Odoo recomputing taxes it would keep anyway, as
+        # its own bank reconciliation does. The balance is still checked, at
+        # create and at posting. Entries made by the approval need no chatter:
+        # no "created" note, no tracking of their state, no follower.
+        Move = self.env["account.move"].sudo()
+        moves = Move.with_context(
+            skip_invoice_sync=True,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_create_nosubscribe=True,
+        ).create(vals_list)
+        moves.with_context(tracking_disable=True)._post(soft=False)
+        moves = moves.with_env(Move.env)
         for report, move in zip(reports, moves, strict=True):
             report.move_id = move
         return moves

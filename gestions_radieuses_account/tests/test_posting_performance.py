@@ -1,14 +1,19 @@
+import logging
+
 from odoo.tests import tagged
 
 from .posting_common import PostingCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
 class TestPostingQueries(PostingCommon):
     """Approving posts all the entries with one create and one post: the module's
-    own queries do not grow with the number of reports nor their lines. Odoo's
-    posting itself costs a few queries per entry (its sequence number, the check
-    of its analytic accounts): 3 to 4, held below."""
+    own queries do not grow with the number of reports nor their lines. The
+    entries come complete (no tax resync, no chatter), so what is left per entry
+    is Odoo's posting: under one query per entry once the journal's sequence is
+    known (measured: 1 report 100 queries, 5 reports 103), held below."""
 
     @classmethod
     def setUpClass(cls):
@@ -56,5 +61,6 @@ class TestPostingQueries(PostingCommon):
         one = self._count(self._reports(self.activities[:1]))
         five = self._count(self._reports(self.activities[1:]))
         message = f"1 report: {one} queries, 5 reports: {five}"
-        self.assertLessEqual(one, 105, message)
-        self.assertLessEqual(five - one, 4 * 4, message)
+        _logger.info("Approving with posting: %s", message)
+        self.assertLessEqual(one, 102, message)
+        self.assertLessEqual(five - one, 4 * 1, message)
