@@ -111,7 +111,7 @@ class CaeActivity(models.Model):
             return
         # Ids as a JSON-RPC caller sends them: 0, true or a string is no activity
         # (id 0 passed the membership test as "no record", true reached SQL).
-        if not all(type(id_) is int and id_ > 0 for id_ in self.ids):
+        if not all(type(id_) is int and id_ > 0 for id_ in self._ids):
             raise refused
         if user.share:
             if not self._cae_is_member(user):

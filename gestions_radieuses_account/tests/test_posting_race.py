@@ -89,6 +89,12 @@ class TestPostingRace(CommittedDataCase):
                 [("journal_id", "=", data["new_journal"])]
             )
             moves.cae_expense_report_id = False
+            # The report's entry is never deleted behind it: unlink them first.
+            env.cr.execute(
+                "UPDATE cae_expense_report SET move_id = NULL WHERE id = %s",
+                [data["report"]],
+            )
+            env["cae.expense.report"].invalidate_model(["move_id"])
             moves.button_draft()
             moves.with_context(force_delete=True).unlink()
             env.cr.execute(
